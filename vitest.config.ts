@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["codegen/**/*.test.ts", "server/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // End-to-end suites spawn real server processes; two workers keep a 2-core machine responsive.
+    maxWorkers: 2,
+  },
+});
