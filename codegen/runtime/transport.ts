@@ -1,0 +1,41 @@
+/**
+ * The transport contract: moves JSON-RPC messages between two peers and knows nothing of
+ * methods, ids or pending requests (that is `connection.ts` on the client and the dispatcher on
+ * the server).
+ *
+ * Choice: a transport parses JSON and hands up *parsed values*, not raw text, but it does not
+ * classify them. Two kinds of trouble are kept apart:
+ * - a frame that is not a JSON value at all (unparsable text, invalid UTF-8, an oversized
+ *   line, a binary WebSocket frame) goes to `onframeerror` with the `RpcError` the peer should
+ *   be answered with (`{id: null, error}`; -32700 for unreadable text, -32600 for a frame of
+ *   the wrong kind). A server answers it; a client reports it.
+ * - a JSON value that is not a valid message goes to `onmessage` like any other, and the
+ *   receiver's `classifyMessage` says why it is invalid, so that one function decides validity.
+ * - `onerror` is for failures of the transport itself (socket errors, a child that cannot be
+ *   spawned, a write that failed); when `onframeerror` is not set, frame errors go there too.
+ *
+ * Lifecycle: `start()` once, before which nothing is delivered; `close()` is idempotent and
+ * resolves when the channel is closed; `onclose` fires exactly once, whichever side closed;
+ * `send()` after close rejects.
+ */
+import type { RpcError } from "./errors.js";
+import type { JsonRpcMessage } from "./jsonrpc.js";
+
+export interface Transport {
+  start(): Promise<void>;
+  /** Resolves when the message has been handed to the channel (respecting back-pressure). */
+  send(message: JsonRpcMessage): Promise<void>;
+  close(): Promise<void>;
+  /** A parsed JSON value, not yet classified (see `classifyMessage`). */
+  onmessage?: (message: unknown) => void;
+  /** A frame that could not be turned into a JSON value; `error` is the answer to send. */
+  onframeerror?: (error: RpcError) => void;
+  onerror?: (error: Error) => void;
+  onclose?: () => void;
+}
+
+/** Routes a frame error to `onframeerror`, or to `onerror` when nobody answers frames. */
+export function reportFrameError(transport: Transport, error: RpcError): void {
+  if (transport.onframeerror) transport.onframeerror(error);
+  else transport.onerror?.(error);
+}
