@@ -1,0 +1,113 @@
+/**
+ * Newline-delimited JSON over Node streams, shared by the stdio transports of both sides:
+ * a reader that turns a readable stream into `Transport` callbacks, and a writer that puts one
+ * message per line on a writable stream without outrunning it.
+ */
+import type { Readable, Writable } from "node:stream";
+import { connectionClosed } from "./errors.js";
+import { deliverLineEvent, type FrameSink } from "./frame-decoding.js";
+import { LineReadBuffer, serializeLine } from "./framing.js";
+import type { JsonRpcMessage } from "./jsonrpc.js";
+
+export interface LineReaderHandlers extends FrameSink {
+  /** End of input (EOF or the stream closed); called once, after the last message. */
+  end(): void;
+  error(error: Error): void;
+}
+
+/** Starts reading; returns a function that stops it (without calling `end`). */
+export function readLines(
+  input: Readable,
+  handlers: LineReaderHandlers,
+  maxLineBytes?: number,
+): () => void {
+  const buffer = new LineReadBuffer(maxLineBytes === undefined ? {} : { maxLineBytes });
+  let ended = false;
+  const onData = (chunk: Buffer | string): void => {
+    for (const event of buffer.append(chunk)) deliverLineEvent(event, handlers);
+  };
+  const onEnd = (): void => {
+    if (ended) return;
+    ended = true;
+    for (const event of buffer.end()) deliverLineEvent(event, handlers);
+    handlers.end();
+  };
+  const onError = (error: Error): void => handlers.error(error);
+  const detach = (): void => {
+    input.off("data", onData);
+    input.off("end", onEnd);
+    input.off("close", onEnd);
+    input.off("error", onError);
+  };
+  input.on("data", onData);
+  input.on("end", onEnd);
+  // A stream destroyed without 'end' (a killed child, a reset pipe) still ends the input.
+  input.on("close", onEnd);
+  input.on("error", onError);
+  return detach;
+}
+
+/**
+ * Writes lines in order. Each `write` resolves once the stream has accepted the line; while
+ * the stream's buffer is full, later writes wait for 'drain' instead of piling up in memory.
+ */
+export class LineWriter {
+  private readonly output: Writable;
+  private ready: Promise<void> = Promise.resolve();
+  private closedReason: Error | undefined;
+
+  constructor(output: Writable) {
+    this.output = output;
+  }
+
+  write(message: JsonRpcMessage): Promise<void> {
+    let line: string;
+    try {
+      line = serializeLine(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const written = this.ready.then(() => this.writeNow(line));
+    // The next write waits for this one's turn, but not for its failure.
+    this.ready = written.catch(() => undefined);
+    return written;
+  }
+
+  /** Resolves when every accepted write has been handed to the stream. */
+  async flush(): Promise<void> {
+    await this.ready;
+  }
+
+  private writeNow(line: string): Promise<void> {
+    const output = this.output;
+    if (this.closedReason) return Promise.reject(this.closedReason);
+    if (output.destroyed || output.writableEnded) {
+      this.closedReason = connectionClosed("output stream is closed");
+      return Promise.reject(this.closedReason);
+    }
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const finish = (error?: Error | null): void => {
+        if (settled) return;
+        settled = true;
+        output.off("drain", onDrain);
+        output.off("close", onClose);
+        if (error) {
+          this.closedReason = error;
+          reject(error);
+        } else resolve();
+      };
+      const onDrain = (): void => finish();
+      const onClose = (): void => finish(connectionClosed("output stream closed"));
+      const accepted = output.write(line, (error) => {
+        if (error) finish(error);
+      });
+      if (accepted) {
+        finish();
+      } else {
+        output.on("drain", onDrain);
+        output.on("close", onClose);
+      }
+    });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Client transport that dials a WebSocket server: one JSON message per text frame, optional
+ * headers (e.g. `Authorization: Bearer …`). A refused upgrade rejects `start()` with the
+ * HTTP status, so callers can tell "wrong token" (401) from "not allowed" (403).
+ */
+import type { IncomingMessage } from "node:http";
+import WebSocket from "ws";
+import { connectionClosed } from "../errors.js";
+import type { JsonRpcMessage } from "../jsonrpc.js";
+import type { Transport } from "../transport.js";
+import { WebSocketTransport } from "./websocket-socket.js";
+
+export interface WebSocketClientTransportOptions {
+  url: string;
+  headers?: Record<string, string>;
+  /** Largest incoming frame accepted, in bytes (ws closes the socket with 1009 beyond it). */
+  maxPayload?: number;
+  /** How long the opening handshake may take. */
+  handshakeTimeoutMs?: number;
+  closeTimeoutMs?: number;
+}
+
+/** The server refused the upgrade with an HTTP status. */
+export class WebSocketUpgradeError extends Error {
+  readonly status: number;
+  readonly body: string;
+
+  constructor(status: number, body: string) {
+    super(`WebSocket upgrade refused with HTTP ${status}${body ? `: ${body}` : ""}`);
+    this.name = "WebSocketUpgradeError";
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export class WebSocketClientTransport implements Transport {
+  onmessage?: (message: unknown) => void;
+  onframeerror?: Transport["onframeerror"];
+  onerror?: (error: Error) => void;
+  onclose?: () => void;
+
+  private readonly options: WebSocketClientTransportOptions;
+  private inner: WebSocketTransport | undefined;
+  private closeRequested = false;
+
+  constructor(options: WebSocketClientTransportOptions) {
+    this.options = options;
+  }
+
+  async start(): Promise<void> {
+    if (this.inner) throw new Error("WebSocketClientTransport already started");
+    const socket = new WebSocket(this.options.url, {
+      headers: this.options.headers,
+      maxPayload: this.options.maxPayload,
+      handshakeTimeout: this.options.handshakeTimeoutMs,
+    });
+    await opened(socket);
+    const inner = new WebSocketTransport(
+      socket,
+      this.options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: this.options.closeTimeoutMs },
+    );
+    inner.onmessage = (message) => this.onmessage?.(message);
+    inner.onframeerror = (error) => (this.onframeerror ? this.onframeerror(error) : this.onerror?.(error));
+    inner.onerror = (error) => this.onerror?.(error);
+    inner.onclose = () => this.onclose?.();
+    this.inner = inner;
+    await inner.start();
+  }
+
+  send(message: JsonRpcMessage): Promise<void> {
+    if (!this.inner || this.closeRequested) return Promise.reject(connectionClosed());
+    return this.inner.send(message);
+  }
+
+  async close(): Promise<void> {
+    this.closeRequested = true;
+    if (!this.inner) {
+      this.onclose?.();
+      return;
+    }
+    await this.inner.close();
+  }
+}
+
+function opened(socket: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      socket.off("open", onOpen);
+      socket.off("error", onError);
+      socket.off("unexpected-response", onUnexpected);
+    };
+    const onOpen = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onUnexpected = (_request: unknown, response: IncomingMessage): void => {
+      cleanup();
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        if (body.length < 4096) body += chunk;
+      });
+      response.on("end", () => {
+        // Aborting a handshake emits one last 'error'; it is already reported as the rejection.
+        socket.on("error", () => {});
+        socket.terminate();
+        reject(new WebSocketUpgradeError(response.statusCode ?? 0, body.trim()));
+      });
+      response.on("error", () => reject(new WebSocketUpgradeError(response.statusCode ?? 0, "")));
+    };
+    socket.on("open", onOpen);
+    socket.on("error", onError);
+    socket.on("unexpected-response", onUnexpected);
+  });
+}
