@@ -15,8 +15,10 @@
  *   spawned, a write that failed); when `onframeerror` is not set, frame errors go there too.
  *
  * Lifecycle: `start()` once, before which nothing is delivered; `close()` is idempotent and
- * resolves when the channel is closed; `onclose` fires exactly once, whichever side closed;
- * `send()` after close rejects.
+ * resolves when the channel is closed; `send()` after `close()` rejects. `onclose` fires
+ * exactly once, whichever side closed, and means no further message will arrive. A
+ * half-closing channel (stdio: the peer ended its stdin but still reads stdout) may keep
+ * accepting `send()` after `onclose` until `close()`, so replies to what was read get out.
  */
 import type { RpcError } from "./errors.js";
 import type { JsonRpcMessage } from "./jsonrpc.js";

@@ -35,6 +35,10 @@ export class WebSocketTransport implements Transport {
       if (socket.readyState === WebSocket.CLOSED) resolve();
       else socket.once("close", () => resolve());
     });
+    // Held until start(), so the owner can wire its callbacks without losing early frames;
+    // errors are listened to at once because an unheard 'error' event would crash the process.
+    socket.pause();
+    socket.on("error", (error) => this.onerror?.(error));
   }
 
   async start(): Promise<void> {
@@ -50,7 +54,7 @@ export class WebSocketTransport implements Transport {
         frameError: (error) => reportFrameError(this, error),
       });
     });
-    this.socket.on("error", (error) => this.onerror?.(error));
+    this.socket.resume();
     void this.closedPromise.then(() => this.notifyClose());
   }
 
