@@ -1,0 +1,4 @@
+export * from "./queue-store.js";
+export * from "./queue-cursor.js";
+export { SqliteQueueStore, type SqliteQueueStoreOptions, type CommittedBatch } from "./sqlite/sqlite-queue-store.js";
+export type { SqliteSynchronous } from "./sqlite/open-database.js";

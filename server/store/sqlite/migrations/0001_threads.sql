@@ -1,0 +1,10 @@
+-- Persisted (non-ephemeral) threads: only what thread/start and thread/resume need back.
+CREATE TABLE threads (
+    id TEXT PRIMARY KEY NOT NULL,
+    cwd TEXT,
+    model TEXT,
+    model_provider TEXT,
+    cli_version TEXT,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);

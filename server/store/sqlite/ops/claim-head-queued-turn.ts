@@ -1,0 +1,34 @@
+import type { QueuedTurnRecord } from "../../queue-store.js";
+import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import type { OpContext } from "./op-context.js";
+
+/**
+ * One UPDATE picks the head visible row and claims it only if that head is pending and nothing
+ * of the thread is dispatching. It runs under SQLite's single write lock (the batcher begins
+ * IMMEDIATE), so between connections or processes exactly one claim wins; a failed head matches
+ * the subquery but not `state = 'pending'`, which is what blocks the queue behind it.
+ */
+export function prepareClaimHeadQueuedTurn({ db, now }: OpContext): (threadId: string) => QueuedTurnRecord | null {
+  const claim = db.prepare<{ threadId: string; now: number }, QueuedTurnRow>(`
+    UPDATE thread_queued_turns
+    SET state = 'dispatching', updated_at_ms = @now
+    WHERE queued_turn_id = (
+      SELECT head.queued_turn_id
+      FROM thread_queued_turns AS head
+      WHERE head.thread_id = @threadId
+        AND head.state IN ${VISIBLE_STATES_SQL}
+        AND NOT EXISTS (
+          SELECT 1 FROM thread_queued_turns AS active
+          WHERE active.thread_id = head.thread_id AND active.state = 'dispatching'
+        )
+      ORDER BY head.queue_order ASC
+      LIMIT 1
+    )
+      AND state = 'pending'
+    RETURNING ${QUEUED_TURN_COLUMNS}`);
+
+  return (threadId) => {
+    const row = claim.get({ threadId, now: now() });
+    return row ? toQueuedTurnRecord(row) : null;
+  };
+}
