@@ -1,0 +1,127 @@
+/**
+ * Command-line flags of the server, with their defaults and help text in one table so that
+ * `--help` and the parser cannot disagree.
+ */
+import { parseArgs } from "node:util";
+
+export const DEFAULT_DB_PATH = ".data/thread-queue.sqlite";
+export const WS_TOKEN_ENV = "THREAD_QUEUE_WS_TOKEN";
+
+export type ListenTarget = { kind: "stdio" } | { kind: "ws"; host: string; port: number };
+
+export interface ServerFlags {
+  listen: ListenTarget;
+  db: string;
+  turnDelayMs: number;
+  maxFrameBytes: number;
+  maxQueueLength: number;
+  maxInFlight: number;
+  maxInputChars: number;
+  wsToken: string | undefined;
+  allowedOrigins: string[];
+  logLevel: "debug" | "info" | "warn" | "error";
+  validateOutgoing: boolean;
+}
+
+export const FLAG_HELP = `Usage: thread-queue-server [options]      (or: npm start -- [options])
+
+Reference server for the Codex app-server thread queue API (JSON-RPC, Codex dialect).
+
+Options:
+  --listen URL            stdio:// (default) or ws://HOST:PORT (HOST defaults to 127.0.0.1;
+                          PORT 0 picks a free port, printed on stderr)
+  --db PATH               SQLite database file (default: ${DEFAULT_DB_PATH}, relative to the
+                          working directory; created owner-only with its folder); env THREAD_QUEUE_DB
+  --turn-delay-ms N       how long the built-in echo turn runs before completing (default 0)
+  --max-frame-bytes N     largest accepted message (line or WebSocket frame) (default 16777216)
+  --max-queue-length N    rows one thread's queue may hold (default 10000)
+  --max-in-flight N       unanswered requests per connection before -32001 (default 256)
+  --max-input-chars N     text characters one turn's input may carry (default 1048576, as upstream)
+  --ws-token TOKEN        require "Authorization: Bearer TOKEN" on WebSocket connections
+                          (env ${WS_TOKEN_ENV}); mandatory for a non-loopback --listen host
+  --allowed-origin ORIGIN allow browser connections from ORIGIN (repeatable; default: none —
+                          any request with an Origin header is refused)
+  --log-level LEVEL       debug | info | warn | error (default info); logs go to stderr only
+  --validate-outgoing     validate every result and notification against the schemas (debug)
+  --help                  show this help
+  --version               print the version
+
+Exit codes: 0 clean shutdown (stdin EOF, SIGINT, SIGTERM); 1 start-up failure (bad database,
+port in use); 2 bad command line.`;
+
+export class FlagError extends Error {
+  override readonly name = "FlagError";
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < (allowZero ? 0 : 1)) {
+    throw new FlagError(`--${name} must be a ${allowZero ? "non-negative" : "positive"} integer, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+const WS_LISTEN = /^ws:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})\/?$/;
+
+export function parseListen(value: string): ListenTarget {
+  if (value === "stdio://" || value === "stdio") return { kind: "stdio" };
+  const match = WS_LISTEN.exec(value);
+  const port = Number(match?.[2]);
+  if (match === null || port > 65535) {
+    throw new FlagError(`--listen must be stdio:// or ws://HOST:PORT, got ${JSON.stringify(value)}`);
+  }
+  const rawHost = match[1] ?? "";
+  const host = rawHost === "" ? "127.0.0.1" : rawHost.replace(/^\[(.*)\]$/, "$1");
+  return { kind: "ws", host, port };
+}
+
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv): ServerFlags | "help" | "version" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        listen: { type: "string" },
+        db: { type: "string" },
+        "turn-delay-ms": { type: "string" },
+        "max-frame-bytes": { type: "string" },
+        "max-queue-length": { type: "string" },
+        "max-in-flight": { type: "string" },
+        "max-input-chars": { type: "string" },
+        "ws-token": { type: "string" },
+        "allowed-origin": { type: "string", multiple: true },
+        "log-level": { type: "string" },
+        "validate-outgoing": { type: "boolean" },
+        help: { type: "boolean" },
+        version: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new FlagError(error instanceof Error ? error.message : String(error));
+  }
+  const v = parsed.values;
+  if (v.help === true) return "help";
+  if (v.version === true) return "version";
+  const logLevel = v["log-level"] ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new FlagError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`);
+  }
+  return {
+    listen: parseListen(v.listen ?? "stdio://"),
+    db: v.db ?? env.THREAD_QUEUE_DB ?? DEFAULT_DB_PATH,
+    turnDelayMs: positiveInt("turn-delay-ms", v["turn-delay-ms"], 0, true),
+    maxFrameBytes: positiveInt("max-frame-bytes", v["max-frame-bytes"], 16 * 1024 * 1024),
+    maxQueueLength: positiveInt("max-queue-length", v["max-queue-length"], 10_000),
+    maxInFlight: positiveInt("max-in-flight", v["max-in-flight"], 256),
+    maxInputChars: positiveInt("max-input-chars", v["max-input-chars"], 1 << 20),
+    wsToken: v["ws-token"] ?? (env[WS_TOKEN_ENV] || undefined),
+    allowedOrigins: v["allowed-origin"] ?? [],
+    logLevel: logLevel as ServerFlags["logLevel"],
+    validateOutgoing: v["validate-outgoing"] === true,
+  };
+}

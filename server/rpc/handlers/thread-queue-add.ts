@@ -1,0 +1,35 @@
+import { internalError, invalidRequest } from "../../../generated/runtime/errors.js";
+import type { ThreadQueueAddParams, ThreadQueueAddResponse } from "../../../generated/types/v2/index.js";
+import { toQueuedTurn } from "../../queue/queued-turn-view.js";
+import type { ServerRuntime } from "../../runtime.js";
+import { isQueueStoreError } from "../../store/queue-store.js";
+import { parseThreadId } from "../../threads/thread-ids.js";
+import { assertInputWithinLimit } from "../../turns/input-limit.js";
+import type { RequestContext } from "../request-context.js";
+
+/** Checks in the seed's order, appends durably, answers, then `changed`, then a drain. */
+export function threadQueueAddHandler(runtime: ServerRuntime) {
+  return async (params: ThreadQueueAddParams, ctx: RequestContext): Promise<ThreadQueueAddResponse> => {
+    const threadId = parseThreadId(params.threadId);
+    if (params.threadId !== params.turnStartParams.threadId) {
+      throw invalidRequest("`threadId` must match `turnStartParams.threadId`");
+    }
+    await runtime.threads.requireQueueableThread(threadId);
+    assertInputWithinLimit(params.turnStartParams.input, runtime.options.maxInputChars);
+    const maxQueueLength = runtime.options.maxQueueLength;
+    let row;
+    try {
+      row = await runtime.store.appendQueuedTurn(threadId, JSON.stringify(params.turnStartParams), { maxQueueLength });
+    } catch (error) {
+      if (isQueueStoreError(error, "queue_full")) {
+        throw invalidRequest(`queue is full: thread ${threadId} already holds ${maxQueueLength} queued turns`);
+      }
+      if (isQueueStoreError(error, "thread_not_found")) throw invalidRequest(`thread not found: ${threadId}`);
+      runtime.logger.error(`adding a queued turn to thread ${threadId} failed`, error);
+      throw internalError(`failed to add queued turn: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    ctx.afterResponse(() => runtime.queue.emitChanged(threadId));
+    ctx.afterResponse(() => runtime.queue.drain(threadId));
+    return { queuedTurn: toQueuedTurn(row) };
+  };
+}

@@ -1,0 +1,13 @@
+import type { ThreadStartParams, ThreadStartResponse } from "../../../generated/types/v2/index.js";
+import type { ServerRuntime } from "../../runtime.js";
+import type { RequestContext } from "../request-context.js";
+
+export function threadStartHandler(runtime: ServerRuntime) {
+  return async (params: ThreadStartParams, ctx: RequestContext): Promise<ThreadStartResponse> => {
+    const thread = await runtime.threads.start(params, ctx.session);
+    ctx.afterResponse(() =>
+      runtime.registry.notify(thread.id, "thread/started", { thread: runtime.threads.view(thread) }),
+    );
+    return runtime.threads.settingsResponse(thread);
+  };
+}

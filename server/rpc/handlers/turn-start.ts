@@ -1,0 +1,18 @@
+import { invalidRequest } from "../../../generated/runtime/errors.js";
+import type { TurnStartParams, TurnStartResponse } from "../../../generated/types/v2/index.js";
+import type { ServerRuntime } from "../../runtime.js";
+import { assertInputWithinLimit } from "../../turns/input-limit.js";
+import { TurnStartError } from "../../turns/turn-runner.js";
+
+export function turnStartHandler(runtime: ServerRuntime) {
+  return async (params: TurnStartParams): Promise<TurnStartResponse> => {
+    const thread = runtime.threads.requireLoaded(params.threadId);
+    assertInputWithinLimit(params.input, runtime.options.maxInputChars);
+    try {
+      return { turn: await runtime.turns.startTurn(thread, params) };
+    } catch (error) {
+      if (error instanceof TurnStartError) throw invalidRequest(`turn could not start: ${error.message}`);
+      throw error;
+    }
+  };
+}

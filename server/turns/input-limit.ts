@@ -1,0 +1,30 @@
+import type { UserInput } from "../../generated/types/v2/index.js";
+import { RpcError } from "../../generated/runtime/errors.js";
+import { ErrorCodes } from "../../generated/runtime/errors.js";
+
+/** Upstream's limit for the text of one turn's input (codex_protocol MAX_USER_INPUT_TEXT_CHARS). */
+export const DEFAULT_MAX_INPUT_CHARS = 1 << 20;
+
+/**
+ * Characters as upstream counts them: Unicode scalar values of the text items only
+ * (Rust `str::chars().count()`), so an emoji counts once, not as two UTF-16 units.
+ */
+export function inputTextCharCount(input: readonly UserInput[]): number {
+  let count = 0;
+  for (const item of input) {
+    if (item.type !== "text") continue;
+    for (const _ of item.text) count += 1;
+  }
+  return count;
+}
+
+/** Shared by `turn/start` and `thread/queue/add`: the same error as upstream's. */
+export function assertInputWithinLimit(input: readonly UserInput[], maxChars: number): void {
+  const actual = inputTextCharCount(input);
+  if (actual <= maxChars) return;
+  throw new RpcError(
+    ErrorCodes.InvalidParams,
+    `Input exceeds the maximum length of ${maxChars} characters.`,
+    { input_error_code: "input_too_large", actual_chars: actual, max_chars: maxChars },
+  );
+}

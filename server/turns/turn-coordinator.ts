@@ -1,0 +1,104 @@
+/**
+ * Starts turns on loaded threads and follows their lifecycle, so the rest of the server can
+ * ask one question: is this thread idle? It owns the per-thread turn bookkeeping of
+ * `LoadedThread` (pending starts, the active turn, the last terminal turn) and emits
+ * `turn/started`, `error` and `turn/completed` to the thread's subscribers.
+ */
+import { v7 as uuidv7 } from "uuid";
+import type { Turn, TurnStartParams } from "../../generated/types/v2/index.js";
+import type { LoadedThread } from "../threads/loaded-thread.js";
+import type { ThreadRegistry } from "../threads/thread-registry.js";
+import type { TurnOutcome, TurnRunner } from "./turn-runner.js";
+
+export interface TurnLifecycleHooks {
+  /** A turn's `turn/started` has been sent (a queued dispatch completes here). */
+  turnStarted(threadId: string, turnId: string): void;
+  /** A turn ended (completed, interrupted or failed) and the thread may be idle. */
+  turnEnded(threadId: string): void;
+}
+
+export class TurnCoordinator {
+  private readonly startedAtMs = new Map<string, number>();
+
+  constructor(
+    private readonly registry: ThreadRegistry,
+    private readonly runner: TurnRunner,
+    private readonly hooks: TurnLifecycleHooks,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Asks the runner to start a turn. Resolves with the in-progress turn once accepted (the
+   * thread then counts as busy until `turn/started` and `turn/completed`); rejects with the
+   * runner's `TurnStartError` when the turn cannot start.
+   */
+  async startTurn(thread: LoadedThread, params: TurnStartParams): Promise<Turn> {
+    const turnId = uuidv7();
+    thread.pendingTurnStarts.add(turnId);
+    try {
+      await this.runner.start(
+        { threadId: thread.id, turnId, params },
+        {
+          started: () => this.onStarted(thread, turnId),
+          completed: (outcome) => this.onCompleted(thread, turnId, outcome),
+        },
+      );
+    } catch (error) {
+      thread.pendingTurnStarts.delete(turnId);
+      throw error;
+    }
+    return { id: turnId, items: [], status: "inProgress", error: null, startedAt: null, completedAt: null, durationMs: null };
+  }
+
+  /** False when `turnId` is not the thread's running or starting turn. */
+  interrupt(thread: LoadedThread, turnId: string): boolean {
+    const known = thread.activeTurnIds.has(turnId) || thread.pendingTurnStarts.has(turnId);
+    return known && this.runner.interrupt(turnId);
+  }
+
+  private onStarted(thread: LoadedThread, turnId: string): void {
+    const startedAt = this.now();
+    this.startedAtMs.set(turnId, startedAt);
+    thread.pendingTurnStarts.delete(turnId);
+    thread.activeTurnIds.add(turnId);
+    this.registry.notify(thread.id, "turn/started", {
+      threadId: thread.id,
+      turn: {
+        id: turnId,
+        items: [],
+        status: "inProgress",
+        error: null,
+        startedAt: Math.floor(startedAt / 1000),
+        completedAt: null,
+        durationMs: null,
+      },
+    });
+    this.hooks.turnStarted(thread.id, turnId);
+  }
+
+  private onCompleted(thread: LoadedThread, turnId: string, outcome: TurnOutcome): void {
+    const completedAt = this.now();
+    const startedAt = this.startedAtMs.get(turnId) ?? completedAt;
+    this.startedAtMs.delete(turnId);
+    thread.pendingTurnStarts.delete(turnId);
+    thread.activeTurnIds.delete(turnId);
+    thread.lastTerminalTurnId = turnId;
+    const error = outcome.status === "failed" ? outcome.error : null;
+    if (error !== null) {
+      this.registry.notify(thread.id, "error", { threadId: thread.id, turnId, error, willRetry: false });
+    }
+    this.registry.notify(thread.id, "turn/completed", {
+      threadId: thread.id,
+      turn: {
+        id: turnId,
+        items: [...outcome.items],
+        status: outcome.status,
+        error,
+        startedAt: Math.floor(startedAt / 1000),
+        completedAt: Math.floor(completedAt / 1000),
+        durationMs: completedAt - startedAt,
+      },
+    });
+    this.hooks.turnEnded(thread.id);
+  }
+}
