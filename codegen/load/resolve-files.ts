@@ -1,0 +1,49 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { $RefParser, type FileInfo, type JSONSchema } from "@apidevtools/json-schema-ref-parser";
+
+/**
+ * Follows every `$ref` reachable from `entryFiles` with json-schema-ref-parser and returns
+ * each document it could load, by absolute path. Documents already parsed by the caller are
+ * served from `parsed` (so each file is read once); others, such as a file outside the schema
+ * directory, are read by the library. Files that cannot be loaded are simply absent: the
+ * caller reports them at the `$ref` that names them, where the user can act on it.
+ */
+export async function loadReferencedDocuments(
+  baseDirectory: string,
+  entryFiles: readonly string[],
+  parsed: ReadonlyMap<string, unknown>,
+): Promise<Map<string, unknown>> {
+  const entries: Record<string, { $ref: string }> = {};
+  entryFiles.forEach((file, index) => {
+    const relative = path.relative(baseDirectory, file).split(path.sep).map(encodeURIComponent).join("/");
+    entries[String(index)] = { $ref: `./${relative}` };
+  });
+  const root = { definitions: entries };
+  const parser = new $RefParser();
+  try {
+    await parser.resolve(path.join(baseDirectory, "__schema_directory__.json"), root, {
+      continueOnError: true,
+      parse: { yaml: false, text: false, binary: false },
+      resolve: {
+        http: false,
+        parsedSchemaFiles: {
+          order: 1,
+          canRead: (file: FileInfo) => parsed.has(toFileSystemPath(file.url)),
+          read: (file: FileInfo) => parsed.get(toFileSystemPath(file.url)) as JSONSchema,
+        },
+      },
+    });
+  } catch {
+    // With continueOnError the library keeps what it loaded; unloadable files stay absent.
+  }
+  const documents = new Map<string, unknown>();
+  for (const [url, value] of Object.entries(parser.$refs.values() as Record<string, unknown>)) {
+    if (value !== undefined) documents.set(toFileSystemPath(url), value);
+  }
+  return documents;
+}
+
+export function toFileSystemPath(url: string): string {
+  return url.startsWith("file:") ? fileURLToPath(url) : path.resolve(decodeURI(url));
+}
