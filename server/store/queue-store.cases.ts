@@ -1,0 +1,410 @@
+/**
+ * The behaviour every QueueStore backend must have, as one suite each backend runs
+ * (`describeQueueStoreContract("sqlite", …)`; a PostgreSQL backend adds one line).
+ * The first six cases port the seed's store tests (codex-rs/state/src/runtime/queued_turns.rs).
+ */
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { REORDER_MISMATCH_MESSAGE, isQueueStoreError, type QueueStore, type QueuedTurnRecord } from "./queue-store.js";
+
+export interface StoreUnderTest {
+  store: QueueStore;
+  /** Closes the store (if still open) and removes whatever it created. */
+  dispose(): Promise<void>;
+}
+
+const PARAMS = '{"threadId":"t","input":[]}';
+const ids = (rows: readonly QueuedTurnRecord[]) => rows.map((row) => row.queuedTurnId);
+
+export function describeQueueStoreContract(backend: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`QueueStore contract: ${backend}`, () => {
+    let subject: StoreUnderTest;
+    let store: QueueStore;
+    let threadCount = 0;
+
+    beforeEach(async () => {
+      subject = await open();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    async function newThread(): Promise<string> {
+      const id = `thread-${++threadCount}`;
+      await store.createThread({ id, ephemeral: false, cwd: "/work" });
+      return id;
+    }
+
+    async function append(threadId: string, count: number): Promise<QueuedTurnRecord[]> {
+      const rows: QueuedTurnRecord[] = [];
+      for (let i = 0; i < count; i++) rows.push(await store.appendQueuedTurn(threadId, PARAMS));
+      return rows;
+    }
+
+    async function expectReorderMismatch(threadId: string, queuedTurnIds: readonly string[]) {
+      const error: unknown = await store.reorderQueuedTurns(threadId, queuedTurnIds).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(isQueueStoreError(error, "reorder_mismatch")).toBe(true);
+      expect((error as Error).message).toBe(REORDER_MISMATCH_MESSAGE);
+    }
+
+    describe("seed scenarios", () => {
+      it("queued turn claim is single winner and hides dispatching row", async () => {
+        const thread = await newThread();
+        await append(thread, 1);
+        const claims = await Promise.all([store.claimHeadQueuedTurn(thread), store.claimHeadQueuedTurn(thread)]);
+        expect(claims.filter((claim) => claim !== null)).toHaveLength(1);
+        expect(await store.listVisibleQueuedTurns(thread)).toEqual([]);
+      });
+
+      it("queued turn added during dispatch claim waits for existing claim", async () => {
+        const thread = await newThread();
+        await append(thread, 1);
+        expect(await store.claimHeadQueuedTurn(thread)).not.toBeNull();
+        const second = await store.appendQueuedTurn(thread, PARAMS);
+        expect(await store.claimHeadQueuedTurn(thread)).toBeNull();
+        expect(await store.listVisibleQueuedTurns(thread)).toEqual([second]);
+      });
+
+      it("dispatch claim rejects stale mutations and keeps later rows reorderable", async () => {
+        const thread = await newThread();
+        const [first, second, third] = await append(thread, 3);
+        if (!first || !second || !third) throw new Error("append failed");
+        await store.claimHeadQueuedTurn(thread);
+        expect(await store.deleteQueuedTurn(thread, first.queuedTurnId)).toBe(false);
+        await expectReorderMismatch(thread, [first.queuedTurnId, third.queuedTurnId, second.queuedTurnId]);
+        const reordered = await store.reorderQueuedTurns(thread, [third.queuedTurnId, second.queuedTurnId]);
+        expect(ids(reordered)).toEqual([third.queuedTurnId, second.queuedTurnId]);
+      });
+
+      it("abandoned dispatch claim recovers as failed and blocks fifo", async () => {
+        const thread = await newThread();
+        const [first] = await append(thread, 2);
+        await store.claimHeadQueuedTurn(thread);
+        expect(await store.recoverDispatchingQueuedTurns(thread, '{"message":"dispatch interrupted"}')).toBe(1);
+        const visible = await store.listVisibleQueuedTurns(thread);
+        expect(visible[0]?.queuedTurnId).toBe(first?.queuedTurnId);
+        expect(visible[0]?.state).toBe("failed");
+        expect(JSON.parse(visible[0]?.failureJson ?? "null")).toEqual({ message: "dispatch interrupted" });
+        expect(await store.claimHeadQueuedTurn(thread)).toBeNull();
+      });
+
+      it("failed head blocks later pending work until removed", async () => {
+        const thread = await newThread();
+        const [first, second] = await append(thread, 2);
+        const claimed = await store.claimHeadQueuedTurn(thread);
+        expect(claimed?.queuedTurnId).toBe(first?.queuedTurnId);
+        expect(await store.markQueuedTurnFailed(first?.queuedTurnId ?? "", '{"message":"nope"}')).toBe(true);
+        expect(await store.claimHeadQueuedTurn(thread)).toBeNull();
+        expect(await store.deleteQueuedTurn(thread, first?.queuedTurnId ?? "")).toBe(true);
+        expect((await store.claimHeadQueuedTurn(thread))?.queuedTurnId).toBe(second?.queuedTurnId);
+      });
+
+      it("dispatch claim clears only for its submitted turn", async () => {
+        const thread = await newThread();
+        const [queued] = await append(thread, 1);
+        await store.claimHeadQueuedTurn(thread);
+        expect(await store.removeDispatchingQueuedTurn(thread, "regular-turn")).toBe(false);
+        expect(await store.setDispatchTurnId(queued?.queuedTurnId ?? "", "queued-turn")).toBe(true);
+        expect(await store.removeDispatchingQueuedTurn(thread, "regular-turn")).toBe(false);
+        expect(await store.removeDispatchingQueuedTurn(thread, "queued-turn")).toBe(true);
+        expect(await store.claimHeadQueuedTurn(thread)).toBeNull();
+      });
+    });
+
+    describe("threads", () => {
+      it("returns what was created, and null for an unknown id", async () => {
+        const created = await store.createThread({ id: "t-meta", cwd: "/repo", model: "m", modelProvider: "p", createdAtMs: 1234 });
+        expect(created).toMatchObject({ id: "t-meta", cwd: "/repo", model: "m", modelProvider: "p", cliVersion: null, createdAtMs: 1234 });
+        expect(await store.getThread("t-meta")).toEqual(created);
+        expect(await store.getThread("t-missing")).toBeNull();
+      });
+
+      it("refuses a second thread with the same id", async () => {
+        const thread = await newThread();
+        await expect(store.createThread({ id: thread })).rejects.toMatchObject({ code: "thread_exists" });
+      });
+    });
+
+    describe("append", () => {
+      it("appends at the tail with increasing UUIDv7 ids and keeps the params", async () => {
+        const thread = await newThread();
+        const rows = [];
+        for (let i = 0; i < 4; i++) rows.push(await store.appendQueuedTurn(thread, JSON.stringify({ threadId: thread, n: i })));
+        expect(rows.map((row) => row.queueOrder)).toEqual([0, 1, 2, 3]);
+        for (const row of rows) {
+          expect(row.queuedTurnId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+          expect(row).toMatchObject({ threadId: thread, state: "pending", dispatchTurnId: null, failureJson: null });
+        }
+        expect([...ids(rows)].sort()).toEqual(ids(rows));
+        expect(rows.map((row) => JSON.parse(row.turnStartParamsJson))).toEqual([0, 1, 2, 3].map((n) => ({ threadId: thread, n })));
+        expect(await store.listVisibleQueuedTurns(thread)).toEqual(rows);
+      });
+
+      it("appends after the highest position, whatever was deleted or claimed", async () => {
+        const thread = await newThread();
+        const [first, , third] = await append(thread, 3);
+        await store.claimHeadQueuedTurn(thread);
+        await store.deleteQueuedTurn(thread, third?.queuedTurnId ?? "");
+        expect(first?.queueOrder).toBe(0);
+        expect((await store.appendQueuedTurn(thread, PARAMS)).queueOrder).toBe(2);
+      });
+
+      it("rejects an unknown thread, text that is not JSON, and a full queue — and stores nothing", async () => {
+        const thread = await newThread();
+        await expect(store.appendQueuedTurn("no-such-thread", PARAMS)).rejects.toMatchObject({
+          code: "thread_not_found",
+          message: "thread not found: no-such-thread",
+        });
+        await expect(store.appendQueuedTurn(thread, "{not json")).rejects.toMatchObject({ code: "invalid_json" });
+        await append(thread, 2);
+        await expect(store.appendQueuedTurn(thread, PARAMS, { maxQueueLength: 2 })).rejects.toMatchObject({ code: "queue_full" });
+        await expect(store.appendQueuedTurn(thread, PARAMS, { maxQueueLength: 0 })).rejects.toMatchObject({ code: "invalid_argument" });
+        expect(await store.listVisibleQueuedTurns(thread)).toHaveLength(2);
+        expect((await store.appendQueuedTurn(thread, PARAMS, { maxQueueLength: 3 })).queueOrder).toBe(2);
+      });
+
+      it("rejects only the failing op among concurrent appends", async () => {
+        const thread = await newThread();
+        const results = await Promise.allSettled([
+          store.appendQueuedTurn(thread, PARAMS),
+          store.appendQueuedTurn("no-such-thread", PARAMS),
+          store.appendQueuedTurn(thread, PARAMS),
+        ]);
+        expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+        expect(await store.listVisibleQueuedTurns(thread)).toHaveLength(2);
+      });
+    });
+
+    describe("keyset pages", () => {
+      async function pageOrders(thread: string, limit: number) {
+        const pages: { orders: number[]; hasMore: boolean }[] = [];
+        let afterOrder: number | null = null;
+        for (;;) {
+          const page = await store.listVisibleQueuedTurnsPage(thread, { afterOrder, limit });
+          pages.push({ orders: page.rows.map((row) => row.queueOrder), hasMore: page.hasMore });
+          const last = page.rows.at(-1);
+          if (!page.hasMore || !last) return pages;
+          afterOrder = last.queueOrder;
+        }
+      }
+
+      it("splits the queue into pages with hasMore false exactly on the last", async () => {
+        const thread = await newThread();
+        await append(thread, 5);
+        expect(await pageOrders(thread, 2)).toEqual([
+          { orders: [0, 1], hasMore: true },
+          { orders: [2, 3], hasMore: true },
+          { orders: [4], hasMore: false },
+        ]);
+        expect(await pageOrders(thread, 5)).toEqual([{ orders: [0, 1, 2, 3, 4], hasMore: false }]);
+        expect(await pageOrders(thread, 100)).toEqual([{ orders: [0, 1, 2, 3, 4], hasMore: false }]);
+      });
+
+      it("ends on a full page when the queue divides evenly, and returns an empty page for an empty queue", async () => {
+        const thread = await newThread();
+        expect(await pageOrders(thread, 3)).toEqual([{ orders: [], hasMore: false }]);
+        await append(thread, 4);
+        expect(await pageOrders(thread, 2)).toEqual([
+          { orders: [0, 1], hasMore: true },
+          { orders: [2, 3], hasMore: false },
+        ]);
+      });
+
+      it("skips the dispatching row and survives deletion of the row a cursor points at", async () => {
+        const thread = await newThread();
+        const rows = await append(thread, 4);
+        await store.claimHeadQueuedTurn(thread);
+        const first = await store.listVisibleQueuedTurnsPage(thread, { limit: 1 });
+        expect(first.rows.map((row) => row.queueOrder)).toEqual([1]);
+        await store.deleteQueuedTurn(thread, rows[1]?.queuedTurnId ?? "");
+        const next = await store.listVisibleQueuedTurnsPage(thread, { afterOrder: 1, limit: 5 });
+        expect(next).toEqual({ rows: await store.listVisibleQueuedTurns(thread), hasMore: false });
+        expect(next.rows.map((row) => row.queueOrder)).toEqual([2, 3]);
+      });
+
+      it("rejects a limit below 1", async () => {
+        const thread = await newThread();
+        await expect(store.listVisibleQueuedTurnsPage(thread, { limit: 0 })).rejects.toMatchObject({ code: "invalid_argument" });
+      });
+    });
+
+    describe("delete", () => {
+      it("deletes pending and failed rows of its own thread only", async () => {
+        const thread = await newThread();
+        const other = await newThread();
+        const [head, pending] = await append(thread, 2);
+        await store.claimHeadQueuedTurn(thread);
+        await store.markQueuedTurnFailed(head?.queuedTurnId ?? "", '{"message":"x"}');
+        expect(await store.deleteQueuedTurn(other, pending?.queuedTurnId ?? "")).toBe(false);
+        expect(await store.deleteQueuedTurn(thread, "no-such-row")).toBe(false);
+        expect(await store.deleteQueuedTurn(thread, pending?.queuedTurnId ?? "")).toBe(true);
+        expect(await store.deleteQueuedTurn(thread, pending?.queuedTurnId ?? "")).toBe(false);
+        expect(await store.deleteQueuedTurn(thread, head?.queuedTurnId ?? "")).toBe(true);
+        expect(await store.listVisibleQueuedTurns(thread)).toEqual([]);
+      });
+    });
+
+    describe("reorder", () => {
+      it("rejects a missing, extra, duplicate or other-thread id with the exact message, changing nothing", async () => {
+        const thread = await newThread();
+        const other = await newThread();
+        const rows = await append(thread, 3);
+        const [a, b, c] = ids(rows) as [string, string, string];
+        const [foreign] = ids(await append(other, 1));
+        for (const attempt of [[a, b], [a, b, c, "unknown"], [a, a, b], [a, b, foreign ?? ""], [], [c, b, a, a]]) {
+          await expectReorderMismatch(thread, attempt);
+        }
+        expect(await store.listVisibleQueuedTurns(thread)).toEqual(rows);
+      });
+
+      it("applies any permutation, keeping the dispatching row's claim and place", async () => {
+        const thread = await newThread();
+        const rows = await append(thread, 4);
+        const claimed = await store.claimHeadQueuedTurn(thread);
+        const [, b, c, d] = ids(rows) as [string, string, string, string];
+        const reordered = await store.reorderQueuedTurns(thread, [d, b, c]);
+        expect(ids(reordered)).toEqual([d, b, c]);
+        expect(reordered.map((row) => row.queueOrder)).toEqual([1, 2, 3]);
+        expect(await store.claimHeadQueuedTurn(thread)).toBeNull();
+        expect(await store.setDispatchTurnId(claimed?.queuedTurnId ?? "", "turn-1")).toBe(true);
+        expect(await store.removeDispatchingQueuedTurn(thread, "turn-1")).toBe(true);
+        expect((await store.claimHeadQueuedTurn(thread))?.queuedTurnId).toBe(d);
+      });
+
+      it("moves a failed head away so that the queue can drain", async () => {
+        const thread = await newThread();
+        const [head, next] = await append(thread, 2);
+        await store.claimHeadQueuedTurn(thread);
+        await store.markQueuedTurnFailed(head?.queuedTurnId ?? "", '{"message":"x"}');
+        await store.reorderQueuedTurns(thread, [next?.queuedTurnId ?? "", head?.queuedTurnId ?? ""]);
+        expect((await store.claimHeadQueuedTurn(thread))?.queuedTurnId).toBe(next?.queuedTurnId);
+      });
+    });
+
+    describe("dispatch transitions", () => {
+      it("reports false for rows that are not dispatching", async () => {
+        const thread = await newThread();
+        const [row] = await append(thread, 1);
+        const id = row?.queuedTurnId ?? "";
+        expect(await store.setDispatchTurnId(id, "turn")).toBe(false);
+        expect(await store.markQueuedTurnFailed(id, '{"message":"x"}')).toBe(false);
+        expect(await store.recoverDispatchingQueuedTurns(thread, '{"message":"x"}')).toBe(0);
+        expect(await store.listVisibleQueuedTurns(thread)).toEqual([row]);
+      });
+
+      it("keeps claims of different threads independent", async () => {
+        const one = await newThread();
+        const two = await newThread();
+        await append(one, 1);
+        await append(two, 1);
+        expect(await store.claimHeadQueuedTurn(one)).not.toBeNull();
+        expect(await store.claimHeadQueuedTurn(two)).not.toBeNull();
+        expect(await store.recoverDispatchingQueuedTurns(one, '{"message":"x"}')).toBe(1);
+        expect(await store.listVisibleQueuedTurns(two)).toEqual([]);
+      });
+    });
+
+    describe("close", () => {
+      it("finishes accepted operations and refuses later ones", async () => {
+        const thread = await newThread();
+        const accepted = store.appendQueuedTurn(thread, PARAMS);
+        const closed = store.close();
+        await expect(store.appendQueuedTurn(thread, PARAMS)).rejects.toMatchObject({ code: "closed" });
+        await expect(accepted).resolves.toMatchObject({ threadId: thread });
+        await closed;
+      });
+    });
+
+    it("behaves like a simple list model under random operation sequences", async () => {
+      type Command =
+        | { kind: "append" }
+        | { kind: "delete"; pick: number }
+        | { kind: "reorder"; seed: number }
+        | { kind: "claim" }
+        | { kind: "start" }
+        | { kind: "fail" }
+        | { kind: "recover" };
+      const command: fc.Arbitrary<Command> = fc.oneof(
+        { arbitrary: fc.constant({ kind: "append" as const }), weight: 3 },
+        { arbitrary: fc.record({ kind: fc.constant("delete" as const), pick: fc.nat() }), weight: 1 },
+        { arbitrary: fc.record({ kind: fc.constant("reorder" as const), seed: fc.nat() }), weight: 1 },
+        { arbitrary: fc.constant({ kind: "claim" as const }), weight: 3 },
+        { arbitrary: fc.constant({ kind: "start" as const }), weight: 1 },
+        { arbitrary: fc.constant({ kind: "fail" as const }), weight: 1 },
+        { arbitrary: fc.constant({ kind: "recover" as const }), weight: 1 },
+      );
+
+      await fc.assert(
+        fc.asyncProperty(fc.array(command, { minLength: 10, maxLength: 60 }), async (commands) => {
+          const thread = await newThread();
+          // The model: rows in queue order, each with its state.
+          let model: { id: string; state: "pending" | "dispatching" | "failed" }[] = [];
+          let dispatchTurn = 0;
+          for (const step of commands) {
+            const visible = model.filter((row) => row.state !== "dispatching");
+            const dispatching = model.find((row) => row.state === "dispatching");
+            switch (step.kind) {
+              case "append":
+                model.push({ id: (await store.appendQueuedTurn(thread, PARAMS)).queuedTurnId, state: "pending" });
+                break;
+              case "delete": {
+                const target = model[step.pick % Math.max(model.length, 1)];
+                const deleted = await store.deleteQueuedTurn(thread, target?.id ?? "none");
+                expect(deleted).toBe(target !== undefined && target.state !== "dispatching");
+                if (deleted) model = model.filter((row) => row !== target);
+                break;
+              }
+              case "reorder": {
+                const shuffled = [...visible].sort((x, y) => hash(x.id, step.seed) - hash(y.id, step.seed));
+                await store.reorderQueuedTurns(thread, shuffled.map((row) => row.id));
+                const slots = model.map((row) => row.state !== "dispatching");
+                let next = 0;
+                model = model.map((row, index) => (slots[index] ? (shuffled[next++] ?? row) : row));
+                break;
+              }
+              case "claim": {
+                const head = visible[0];
+                const expected = dispatching === undefined && head?.state === "pending" ? head : undefined;
+                const claimed = await store.claimHeadQueuedTurn(thread);
+                expect(claimed?.queuedTurnId).toBe(expected?.id);
+                if (expected) expected.state = "dispatching";
+                break;
+              }
+              case "start": {
+                if (!dispatching) break;
+                const turnId = `turn-${++dispatchTurn}`;
+                expect(await store.setDispatchTurnId(dispatching.id, turnId)).toBe(true);
+                expect(await store.removeDispatchingQueuedTurn(thread, turnId)).toBe(true);
+                model = model.filter((row) => row !== dispatching);
+                break;
+              }
+              case "fail":
+                expect(await store.markQueuedTurnFailed(dispatching?.id ?? "none", '{"message":"x"}')).toBe(dispatching !== undefined);
+                if (dispatching) dispatching.state = "failed";
+                break;
+              case "recover":
+                expect(await store.recoverDispatchingQueuedTurns(thread, '{"message":"x"}')).toBe(dispatching ? 1 : 0);
+                if (dispatching) dispatching.state = "failed";
+                break;
+            }
+            const listed = await store.listVisibleQueuedTurns(thread);
+            const expectedVisible = model.filter((row) => row.state !== "dispatching");
+            expect(listed.map((row) => [row.queuedTurnId, row.state])).toEqual(expectedVisible.map((row) => [row.id, row.state]));
+          }
+        }),
+        { numRuns: 100 },
+      );
+    });
+  });
+}
+
+/** A deterministic shuffle key, so a failing case replays from its seed. */
+function hash(text: string, seed: number): number {
+  let value = seed | 0;
+  for (let i = 0; i < text.length; i++) value = Math.imul(value ^ text.charCodeAt(i), 0x9e3779b1);
+  return value;
+}
