@@ -1,0 +1,13 @@
+/**
+ * The protocol emitter: protocol/methods.ts (the methods map everything typed derives from)
+ * and protocol/validation.ts (how server and client run the generated validators).
+ */
+import type { Emitter } from "../../model/model.js";
+import { methodsFileStatements } from "./methods.js";
+import { printModule } from "./printing.js";
+import { validationFileStatements } from "./validation.js";
+
+export const emitProtocol: Emitter = (model) => [
+  { path: "protocol/methods.ts", contents: printModule(model.sourceLabel, methodsFileStatements(model)) },
+  { path: "protocol/validation.ts", contents: printModule(model.sourceLabel, validationFileStatements()) },
+];

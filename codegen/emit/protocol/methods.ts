@@ -1,0 +1,165 @@
+/**
+ * Builds protocol/methods.ts: the one methods map every typed API derives from (STYLE 4).
+ * Four interfaces keyed by method literal — one per direction and kind — each member
+ * `{ params; result }`, plus the `methodInfo` table the server's gating reads.
+ */
+import ts from "typescript";
+import type { MessageDirection, MethodKind, MethodSpec, ProtocolModel } from "../../model/model.js";
+import { compareCodeUnits } from "../shared/order.js";
+import { withDoc } from "../shared/tsdoc.js";
+import { planTypeImports, typeImportDeclarations } from "../shared/type-imports.js";
+import { methodLiteral, TypeIndex } from "./names.js";
+import { parseStatements } from "./printing.js";
+
+const f = ts.factory;
+const exported = [f.createModifier(ts.SyntaxKind.ExportKeyword)];
+
+export interface MethodGroup {
+  readonly interfaceName: string;
+  readonly methodTypeName: string;
+  readonly direction: MessageDirection;
+  readonly kind: MethodKind;
+  readonly doc: string;
+}
+
+/** The four maps, in the order they are printed. Their names are the public contract. */
+export const methodGroups: readonly MethodGroup[] = [
+  { interfaceName: "ClientRequests", methodTypeName: "ClientRequestMethod", direction: "clientToServer", kind: "request", doc: "Requests the client sends and the server answers, keyed by method." },
+  { interfaceName: "ClientNotifications", methodTypeName: "ClientNotificationMethod", direction: "clientToServer", kind: "notification", doc: "Notifications the client sends to the server, keyed by method." },
+  { interfaceName: "ServerRequests", methodTypeName: "ServerRequestMethod", direction: "serverToClient", kind: "request", doc: "Requests the server sends and the client answers, keyed by method." },
+  { interfaceName: "ServerNotifications", methodTypeName: "ServerNotificationMethod", direction: "serverToClient", kind: "notification", doc: "Notifications the server sends to the client, keyed by method." },
+];
+
+/** The methods of one group, sorted by method so that output order never depends on input order. */
+export function methodsOf(model: ProtocolModel, direction: MessageDirection, kind: MethodKind): MethodSpec[] {
+  return model.methods
+    .filter((spec) => spec.direction === direction && spec.kind === kind)
+    .sort((a, b) => compareCodeUnits(a.method, b.method));
+}
+
+/** Method names key `methodInfo` and the union `Method`, so one name may serve only one method. */
+export function checkUniqueMethods(model: ProtocolModel): void {
+  const seen = new Set<string>();
+  for (const spec of model.methods) {
+    if (seen.has(spec.method)) throw new Error(`method ${JSON.stringify(spec.method)} is declared more than once`);
+    seen.add(spec.method);
+  }
+}
+
+/**
+ * A method's TSDoc: its description and any `extra` lines, then @experimental where it applies
+ * and the release that introduced it.
+ */
+export function methodDoc(spec: MethodSpec, extra: readonly string[] = []): string[] {
+  const tags = spec.experimental ? ["@experimental"] : [];
+  return [spec.description, ...extra, ...tags, ...(spec.since === "" ? [] : [`@since ${spec.since}`])];
+}
+
+/** Local names of the imported types, by type id. */
+type TypeNames = ReadonlyMap<string, string>;
+
+function typeOr(names: TypeNames, id: string | null, absent: ts.KeywordTypeSyntaxKind): ts.TypeNode {
+  const local = id === null ? undefined : names.get(id);
+  return local === undefined ? f.createKeywordTypeNode(absent) : f.createTypeReferenceNode(local);
+}
+
+function memberFor(names: TypeNames, spec: MethodSpec): ts.PropertySignature {
+  const members = [f.createPropertySignature(undefined, "params", undefined, typeOr(names, spec.params, ts.SyntaxKind.UndefinedKeyword))];
+  if (spec.kind === "request") {
+    // A request whose result the registry does not name still answers something.
+    members.push(f.createPropertySignature(undefined, "result", undefined, typeOr(names, spec.result, ts.SyntaxKind.UnknownKeyword)));
+  }
+  const member = f.createPropertySignature(undefined, methodLiteral(spec.method), undefined, f.createTypeLiteralNode(members));
+  return withDoc(member, methodDoc(spec));
+}
+
+function mapInterface(model: ProtocolModel, names: TypeNames, group: MethodGroup): ts.InterfaceDeclaration {
+  const members = methodsOf(model, group.direction, group.kind).map((spec) => memberFor(names, spec));
+  return withDoc(f.createInterfaceDeclaration(exported, group.interfaceName, undefined, undefined, members), [group.doc]);
+}
+
+function infoEntry(spec: MethodSpec): ts.PropertyAssignment {
+  const value = f.createObjectLiteralExpression([
+    f.createPropertyAssignment("kind", f.createStringLiteral(spec.kind)),
+    f.createPropertyAssignment("direction", f.createStringLiteral(spec.direction)),
+    f.createPropertyAssignment("experimental", spec.experimental ? f.createTrue() : f.createFalse()),
+    f.createPropertyAssignment("since", f.createStringLiteral(spec.since)),
+  ]);
+  return f.createPropertyAssignment(methodLiteral(spec.method), value);
+}
+
+function methodInfoTable(model: ProtocolModel): ts.VariableStatement {
+  const entries = methodGroups.flatMap((group) => methodsOf(model, group.direction, group.kind).map(infoEntry));
+  const table = f.createObjectLiteralExpression(entries, true);
+  // `satisfies` over the mapped type proves the table lists every method and nothing else.
+  const shape = f.createTypeReferenceNode("MethodInfoTable");
+  const init = f.createSatisfiesExpression(f.createAsExpression(table, f.createTypeReferenceNode("const")), shape);
+  const declaration = f.createVariableDeclaration("methodInfo", undefined, undefined, init);
+  const statement = f.createVariableStatement(exported, f.createVariableDeclarationList([declaration], ts.NodeFlags.Const));
+  return withDoc(statement, ["Kind, direction, experimental flag and release of every method."]);
+}
+
+function experimentalSet(model: ProtocolModel): ts.VariableStatement {
+  const names = model.methods
+    .filter((spec) => spec.experimental)
+    .map((spec) => spec.method)
+    .sort(compareCodeUnits)
+    .map((method) => methodLiteral(method));
+  const init = f.createNewExpression(f.createIdentifier("Set"), [f.createTypeReferenceNode("Method")], [f.createArrayLiteralExpression(names, true)]);
+  const setType = f.createTypeReferenceNode("ReadonlySet", [f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword)]);
+  const declaration = f.createVariableDeclaration("experimentalMethods", undefined, setType, init);
+  const statement = f.createVariableStatement(exported, f.createVariableDeclarationList([declaration], ts.NodeFlags.Const));
+  return withDoc(statement, ["Methods that need the experimentalApi capability; a set of strings, so that any incoming method can be looked up."]);
+}
+
+function methodTypeAlias(group: MethodGroup): ts.TypeAliasDeclaration {
+  const keys = f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode(group.interfaceName));
+  const type = f.createIntersectionTypeNode([keys, f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword)]);
+  const doc = `The method names of {@link ${group.interfaceName}}.`;
+  return withDoc(f.createTypeAliasDeclaration(exported, group.methodTypeName, undefined, type), [doc]);
+}
+
+// Model-independent declarations that name the four maps above (their names are fixed).
+const helperTypes = `
+/** Every method of the protocol, either direction, mapped to its params (and result for requests). */
+export type MethodMap = ClientRequests & ClientNotifications & ServerRequests & ServerNotifications;
+/** Every method name. */
+export type Method = keyof MethodMap & string;
+/** Requests in either direction. */
+export type RequestMap = ClientRequests & ServerRequests;
+export type RequestMethod = keyof RequestMap & string;
+/** The params type of a method (\`undefined\` for a method without params). */
+export type ParamsOf<M extends Method> = MethodMap[M]["params"];
+/** The result type of a request (\`unknown\` when the registry does not name one). */
+export type ResultOf<M extends RequestMethod> = RequestMap[M]["result"];
+/** What \`methodInfo\` records for each method. */
+export interface MethodInfo {
+  readonly kind: "request" | "notification";
+  readonly direction: "clientToServer" | "serverToClient";
+  readonly experimental: boolean;
+  readonly since: string;
+}
+/** One entry per method, no more and no fewer. */
+export type MethodInfoTable = { readonly [M in Method]: MethodInfo };
+`;
+
+/** Names methods.ts declares itself; an imported type with one of them is imported under an alias. */
+const declaredNames = new Set([
+  ...methodGroups.flatMap((group) => [group.interfaceName, group.methodTypeName]),
+  "MethodMap", "Method", "RequestMap", "RequestMethod", "ParamsOf", "ResultOf", "MethodInfo",
+  "MethodInfoTable", "methodInfo", "experimentalMethods",
+]);
+
+export function methodsFileStatements(model: ProtocolModel): ts.Statement[] {
+  checkUniqueMethods(model);
+  const imports = planTypeImports("protocol", new TypeIndex(model).typesOf(model.methods), declaredNames);
+  const names: TypeNames = new Map(imports.map((entry) => [entry.id, entry.localName]));
+  return [
+    ...typeImportDeclarations(imports),
+    ...methodGroups.map((group) => mapInterface(model, names, group)),
+    ...methodGroups.map(methodTypeAlias),
+    ...parseStatements("methods-helpers.ts", helperTypes),
+    methodInfoTable(model),
+    experimentalSet(model),
+  ];
+}

@@ -1,0 +1,34 @@
+/**
+ * The server emitter: the handler interfaces a server implements, the dispatcher that routes
+ * messages to them, typed notification senders, and an index re-exporting what a server
+ * author needs (including the error helpers, so handlers can throw `RpcError`s).
+ */
+import ts from "typescript";
+import type { Emitter } from "../../model/model.js";
+import { printModule } from "../protocol/printing.js";
+import { dispatcherFileStatements } from "./dispatcher.js";
+import { handlersFileStatements } from "./handlers.js";
+import { notificationsFileStatements } from "./notifications.js";
+
+const f = ts.factory;
+
+function exportAll(specifier: string): ts.ExportDeclaration {
+  return f.createExportDeclaration(undefined, false, undefined, f.createStringLiteral(specifier));
+}
+
+function indexStatements(): ts.Statement[] {
+  return [
+    exportAll("./handlers.js"),
+    exportAll("./dispatcher.js"),
+    exportAll("./notifications.js"),
+    exportAll("../protocol/methods.js"),
+    exportAll("../runtime/errors.js"),
+  ];
+}
+
+export const emitServer: Emitter = (model) => [
+  { path: "server/dispatcher.ts", contents: printModule(model.sourceLabel, dispatcherFileStatements(model)) },
+  { path: "server/handlers.ts", contents: printModule(model.sourceLabel, handlersFileStatements(model)) },
+  { path: "server/index.ts", contents: printModule(model.sourceLabel, indexStatements()) },
+  { path: "server/notifications.ts", contents: printModule(model.sourceLabel, notificationsFileStatements(model)) },
+];
