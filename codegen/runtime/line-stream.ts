@@ -55,6 +55,8 @@ export class LineWriter {
   private readonly output: Writable;
   private ready: Promise<void> = Promise.resolve();
   private closedReason: Error | undefined;
+  /** Lines the stream accepted but has not yet reported as written. */
+  private readonly unflushed = new Set<Promise<void>>();
 
   constructor(output: Writable) {
     this.output = output;
@@ -73,9 +75,10 @@ export class LineWriter {
     return written;
   }
 
-  /** Resolves when every accepted write has been handed to the stream. */
+  /** Resolves when every write so far has been flushed by the stream (or has failed). */
   async flush(): Promise<void> {
     await this.ready;
+    await Promise.all(this.unflushed);
   }
 
   private writeNow(line: string): Promise<void> {
@@ -99,7 +102,12 @@ export class LineWriter {
       };
       const onDrain = (): void => finish();
       const onClose = (): void => finish(connectionClosed("output stream closed"));
+      let flushed!: () => void;
+      const whenFlushed = new Promise<void>((resolveFlushed) => (flushed = resolveFlushed));
+      this.unflushed.add(whenFlushed);
+      void whenFlushed.then(() => this.unflushed.delete(whenFlushed));
       const accepted = output.write(line, (error) => {
+        flushed();
         if (error) finish(error);
       });
       if (accepted) {

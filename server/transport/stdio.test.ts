@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
-import type { RpcError } from "../../codegen/runtime/errors.js";
+import type { RpcError } from "../../generated/runtime/errors.js";
 import { StdioServerTransport } from "./stdio.js";
 
 async function setup(maxLineBytes?: number) {

@@ -8,10 +8,10 @@
  * (`printf '…' | server`).
  */
 import type { Readable, Writable } from "node:stream";
-import { connectionClosed } from "../../codegen/runtime/errors.js";
-import type { JsonRpcMessage } from "../../codegen/runtime/jsonrpc.js";
-import { LineWriter, readLines } from "../../codegen/runtime/line-stream.js";
-import { reportFrameError, type Transport } from "../../codegen/runtime/transport.js";
+import { connectionClosed } from "../../generated/runtime/errors.js";
+import type { JsonRpcMessage } from "../../generated/runtime/jsonrpc.js";
+import { LineWriter, readLines } from "../../generated/runtime/line-stream.js";
+import { reportFrameError, type Transport } from "../../generated/runtime/transport.js";
 
 export interface StdioServerTransportOptions {
   /** Defaults to process.stdin; injectable for tests. */

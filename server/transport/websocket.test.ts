@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
-import { JsonRpcConnection } from "../../codegen/runtime/connection.js";
-import type { RpcError } from "../../codegen/runtime/errors.js";
-import type { Transport } from "../../codegen/runtime/transport.js";
+import { JsonRpcConnection } from "../../generated/runtime/connection.js";
+import type { RpcError } from "../../generated/runtime/errors.js";
+import type { Transport } from "../../generated/runtime/transport.js";
 import {
   WebSocketClientTransport,
   WebSocketUpgradeError,
-} from "../../codegen/runtime/transports/websocket-client.js";
+} from "../../generated/runtime/transports/websocket-client.js";
 import { WebSocketListener, type WebSocketConnectionInfo, type WebSocketListenerOptions } from "./websocket.js";
 
 const listeners: WebSocketListener[] = [];

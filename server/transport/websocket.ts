@@ -11,8 +11,8 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { Transport } from "../../codegen/runtime/transport.js";
-import { WebSocketTransport } from "../../codegen/runtime/transports/websocket-socket.js";
+import type { Transport } from "../../generated/runtime/transport.js";
+import { WebSocketTransport } from "../../generated/runtime/transports/websocket-socket.js";
 import { decideUpgrade, type UpgradePolicy } from "./upgrade-policy.js";
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
