@@ -1,0 +1,129 @@
+/**
+ * Compiles every type of the model with one ajv instance at codegen time and returns ajv's
+ * standalone ESM source. Nothing here runs in the generated code; the generated code only
+ * needs ajv's small runtime helpers and validators/formats.js.
+ */
+import { Ajv, Name } from "ajv";
+// A CommonJS module: under NodeNext its default import is `module.exports`, whose `default`
+// is the function.
+import standalone from "ajv/dist/standalone/index.js";
+import type { JsonSchemaObject, NamedType, ProtocolModel } from "../../model/model.js";
+import { knownFormat, type KnownFormat } from "../../formats/index.js";
+import { InvalidNameError } from "../shared/identifiers.js";
+import { assertTypeNames, ModuleNames, standaloneExportName } from "./names.js";
+import { usedFormats } from "./used-formats.js";
+
+/** The `$id` of the bundle schema; type ids resolve as `protocol#/definitions/<id>`. */
+export const BUNDLE_ID = "protocol";
+
+/**
+ * The identifier standalone.js binds the formats map to (imported from ./formats.js); ajv
+ * writes format checks as `<this name>.uint32.validate(…)`.
+ */
+export const FORMATS_BINDING = "protocolFormats";
+
+export interface CompiledValidators {
+  /** ajv's standalone ESM source, exactly as ajv printed it. */
+  readonly source: string;
+  /** Export name in `source` per type, in model order. */
+  readonly exports: readonly { readonly type: NamedType; readonly exportName: string }[];
+  /** The formats the model uses, sorted by name. */
+  readonly formats: readonly KnownFormat[];
+}
+
+export function compileValidators(model: ProtocolModel): CompiledValidators {
+  const formats = resolveFormats(model);
+  const ajv = createAjv(formats);
+  ajv.addSchema(bundleSchema(model.types));
+
+  const names = new ModuleNames("validators/standalone.js");
+  const refs: Record<string, string> = {};
+  const exports = model.types.map((type) => {
+    assertTypeNames(type);
+    const exportName = names.claim(standaloneExportName(type), `type "${type.id}"`);
+    const ref = `${BUNDLE_ID}#/definitions/${type.id}`;
+    compileOne(ajv, ref, type);
+    refs[exportName] = ref;
+    return { type, exportName };
+  });
+  return { source: standalone.default(ajv, refs), exports, formats };
+}
+
+// Compiling here, one type at a time, lets an error name the type (ajv's own message names
+// only a path inside the bundle); standaloneCode then reuses the compiled functions.
+function compileOne(ajv: Ajv, ref: string, type: NamedType): void {
+  try {
+    ajv.getSchema(ref);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`type "${type.id}" (${type.source.file}): ajv cannot compile its schema: ${reason}`, { cause: error });
+  }
+}
+
+function createAjv(formats: readonly KnownFormat[]): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    // strictTypes wants `"type": "object"` beside every `properties`; upstream's
+    // ServerNotification puts a shared `properties` next to its `oneOf` of object variants,
+    // valid draft-07 that ajv compiles correctly. Every other strict check stays on.
+    strictTypes: false,
+    code: { source: true, esm: true, lines: false, optimize: true, formats: new Name(FORMATS_BINDING) },
+  });
+  for (const format of formats) ajv.addFormat(format.name, format.definition);
+  return ajv;
+}
+
+function resolveFormats(model: ProtocolModel): KnownFormat[] {
+  return usedFormats(model.types).map(({ format, typeId }) => {
+    const known = knownFormat(format);
+    if (known === undefined) {
+      throw new InvalidNameError(
+        `type "${typeId}": unknown format ${JSON.stringify(format)}; use one of schemars' numeric formats or an ajv-formats format`,
+      );
+    }
+    return known;
+  });
+}
+
+/**
+ * One schema holding every type under `definitions`, nested by namespace the way type ids
+ * are, so the normal-form refs (`#/definitions/v2/X`) resolve inside it unchanged.
+ */
+export function bundleSchema(types: readonly NamedType[]): JsonSchemaObject {
+  const definitions: JsonSchemaObject = {};
+  for (const type of types) {
+    let folder = definitions;
+    for (const segment of type.namespace) {
+      const existing = folder[segment];
+      if (existing === undefined) {
+        const created: JsonSchemaObject = {};
+        folders.add(created);
+        folder[segment] = created;
+        folder = created;
+      } else if (isNamespaceFolder(existing)) {
+        folder = existing;
+      } else {
+        throw new InvalidNameError(`type "${type.id}": namespace "${segment}" has the same id as a type`);
+      }
+    }
+    if (Object.hasOwn(folder, type.name)) {
+      throw new InvalidNameError(`type "${type.id}": the id is also a namespace`);
+    }
+    folder[type.name] = withoutDocumentKeywords(type.schema);
+  }
+  return { $id: BUNDLE_ID, definitions };
+}
+
+// The namespace objects this function made, told apart from type schemas by identity.
+const folders = new WeakSet<object>();
+function isNamespaceFolder(value: unknown): value is JsonSchemaObject {
+  return typeof value === "object" && value !== null && folders.has(value);
+}
+
+// `$schema` only means something at a document's root; inside the bundle it would be noise.
+function withoutDocumentKeywords(schema: JsonSchemaObject): JsonSchemaObject {
+  if (!Object.hasOwn(schema, "$schema")) return schema;
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
