@@ -48,7 +48,12 @@ function linkKind(statement: ts.Statement): string | undefined {
  * lines (runs of imports or re-exports stay together), ending with a single "\n".
  */
 export function printModule(source: string, statements: readonly ts.Statement[]): string {
-  const parts: string[] = [headerLines({ source }).join("\n")];
+  return printWithHeader(headerLines({ source }), statements);
+}
+
+/** {@link printModule} with other header lines (scaffolded files are not "do not edit"). */
+export function printWithHeader(header: readonly string[], statements: readonly ts.Statement[]): string {
+  const parts: string[] = [header.join("\n")];
   let previous: string | undefined;
   for (const statement of statements) {
     const kind = linkKind(statement);
