@@ -117,7 +117,14 @@ export class JsonRpcConnection {
         timer = setTimeout(() => settle(() => reject(requestTimeout(method, timeoutMs))), timeoutMs);
       }
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.transport.send(message).catch((error: unknown) => settle(() => reject(toError(error))));
+      // Called synchronously (not deferred) so that calls go out in the order they were made.
+      let sent: Promise<void>;
+      try {
+        sent = this.transport.send(message);
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent.catch((error: unknown) => settle(() => reject(toError(error))));
     });
   }
 

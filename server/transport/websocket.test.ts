@@ -160,6 +160,18 @@ describe("WebSocketListener", () => {
     expect(error.status).toBe(403);
   });
 
+  it("drops a client that stops answering pings, and keeps one that answers", async () => {
+    const { address, listener } = await startEchoServer({ heartbeatIntervalMs: 100 });
+    const silent = new WebSocket(address.url, { autoPong: false });
+    const lively = new WebSocket(address.url);
+    const silentClosed = new Promise<void>((resolve) => silent.once("close", () => resolve()));
+    await Promise.all([silent, lively].map((socket) => new Promise((resolve) => socket.once("open", resolve))));
+    await silentClosed;
+    expect(lively.readyState).toBe(WebSocket.OPEN);
+    await vi.waitFor(() => expect(listener.connectionCount).toBe(1));
+    lively.close();
+  });
+
   it("close() ends every connection with 1001 and stops listening", async () => {
     const { address, listener } = await startEchoServer();
     const transport = new WebSocketClientTransport({ url: address.url });

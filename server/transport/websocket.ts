@@ -16,6 +16,7 @@ import { WebSocketTransport } from "../../generated/runtime/transports/websocket
 import { decideUpgrade, type UpgradePolicy } from "./upgrade-policy.js";
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
 
 export interface WebSocketConnectionInfo {
   remoteAddress: string | undefined;
@@ -34,6 +35,12 @@ export interface WebSocketListenerOptions extends UpgradePolicy {
   isReady?: () => boolean;
   /** How long `close()` waits for each client's closing handshake. */
   closeTimeoutMs?: number;
+  /**
+   * Every this many ms each client is pinged; one that has not answered the previous ping is
+   * dropped, so a vanished peer (sleeping laptop, cut network) does not hold its connection
+   * and subscriptions forever. 0 disables. Default 30 000.
+   */
+  heartbeatIntervalMs?: number;
   /** Errors of the listener itself (not of a connection). */
   onerror?: (error: Error) => void;
 }
@@ -58,6 +65,9 @@ export class WebSocketListener {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<WebSocketTransport>();
+  /** Sockets that have not answered the latest ping. */
+  private readonly unanswered = new WeakSet<WebSocket>();
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
   private closing = false;
   private bound: ListeningAddress | undefined;
 
@@ -92,6 +102,7 @@ export class WebSocketListener {
         resolve();
       });
     });
+    this.startHeartbeat();
     const port = (this.http.address() as AddressInfo).port;
     const urlHost = host.includes(":") ? `[${host}]` : host;
     this.bound = { host, port, url: `ws://${urlHost}:${port}/` };
@@ -102,6 +113,7 @@ export class WebSocketListener {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearInterval(this.heartbeat);
     const stopped = new Promise<void>((resolve) => {
       if (!this.http.listening) resolve();
       else this.http.close(() => resolve());
@@ -112,6 +124,23 @@ export class WebSocketListener {
     this.http.closeAllConnections();
     this.wss.close();
     await stopped;
+  }
+
+  private startHeartbeat(): void {
+    const interval = this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    if (interval <= 0 || this.heartbeat !== undefined) return;
+    this.heartbeat = setInterval(() => {
+      for (const { socket } of this.connections) {
+        if (this.unanswered.has(socket)) {
+          socket.terminate();
+          continue;
+        }
+        this.unanswered.add(socket);
+        socket.ping();
+      }
+    }, interval);
+    // The heartbeat alone must not keep the process running.
+    this.heartbeat.unref();
   }
 
   private answerHttp(request: IncomingMessage, response: ServerResponse): void {
@@ -140,6 +169,7 @@ export class WebSocketListener {
     const transport = new WebSocketTransport(ws, closeTimeoutMs === undefined ? {} : { closeTimeoutMs });
     this.connections.add(transport);
     ws.once("close", () => this.connections.delete(transport));
+    ws.on("pong", () => this.unanswered.delete(ws));
     const info: WebSocketConnectionInfo = {
       remoteAddress: request.socket.remoteAddress,
       remotePort: request.socket.remotePort,
