@@ -88,7 +88,7 @@ export class WriteBatcher {
     if (this.closed) return Promise.reject(new QueueStoreError("closed", "queue store is closed"));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ kind, work, resolve: resolve as (value: unknown) => void, reject });
-      // setImmediate (not a microtask): callers awaiting other I/O in this tick still join the batch.
+      // setImmediate runs after pending microtasks and I/O callbacks, so calls they make join this batch.
       this.scheduled ??= setImmediate(() => this.flushAll());
     });
   }
@@ -109,7 +109,7 @@ export class WriteBatcher {
     batch.forEach((op, index) => {
       const outcome = outcomes[index];
       if (outcome?.ok) op.resolve(outcome.value);
-      else op.reject(outcome ? outcome.error : new Error("operation was not run"));
+      else op.reject(outcome ? outcome.error : new Error("operation was not run")); // unreachable: one outcome per op
     });
   }
 
