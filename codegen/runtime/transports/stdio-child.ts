@@ -41,6 +41,7 @@ export class StdioChildTransport implements Transport {
   private exited: Promise<void> | undefined;
   private closed = false;
   private closeNotified = false;
+  private closing: Promise<void> | undefined;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
   constructor(options: StdioChildTransportOptions) {
@@ -114,8 +115,16 @@ export class StdioChildTransport implements Transport {
     await this.writer.write(message);
   }
 
-  /** Ends the child's stdin, which a well-behaved server takes as its cue to exit. */
-  async close(): Promise<void> {
+  /**
+   * Ends the child's stdin, which a well-behaved server takes as its cue to exit; escalates to
+   * SIGTERM, then SIGKILL, each after `closeTimeoutMs`.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
     const child = this.child;
     if (!child || !this.exited) {
       this.markClosed();
