@@ -49,6 +49,7 @@ interface LoadedSource {
   readonly resolveRef: RefResolver;
   readonly methods: readonly MethodSpec[];
   readonly errors: readonly SchemaError[];
+  readonly unreadableTypeIds?: ReadonlySet<TypeId>;
   readonly whereTypeLives: (id: TypeId) => string;
 }
 
@@ -68,7 +69,7 @@ function finishModel(source: LoadedSource, sourceLabel: string): LoadResult {
       source: { file: document.file, pointer },
     });
   }
-  const typeIds = new Set(types.map((type) => type.id));
+  const typeIds = new Set([...types.map((type) => type.id), ...(source.unreadableTypeIds ?? [])]);
   errors.push(...checkRegistry(source.methods, typeIds, source.whereTypeLives));
   if (errors.length > 0) return { ok: false, errors: dedupe(sortSchemaErrors(errors)) };
   return { ok: true, model: assembleModel(types, source.methods, sourceLabel) };

@@ -21,6 +21,8 @@ export interface DirectorySource {
   readonly resolveRef: RefResolver;
   readonly methods: MethodSpec[];
   readonly errors: SchemaError[];
+  /** Type files that exist but could not be read; already reported, so not "missing". */
+  readonly unreadableTypeIds: ReadonlySet<TypeId>;
   readonly whereTypeLives: (id: TypeId) => string;
 }
 
@@ -37,17 +39,19 @@ export async function readSchemaDirectory(directory: string, cwd: string): Promi
   const invalid = new Set<string>();
   const reads = await Promise.all(typeFiles.map((file) => readJsonFile(file, label(file))));
   const candidates: TypeCandidate[] = [];
+  const unreadableTypeIds = new Set<TypeId>();
   typeFiles.forEach((file, index) => {
     const read = reads[index];
     if (!read) return;
+    const segments = path.relative(directory, file).slice(0, -".json".length).split(path.sep);
+    const name = segments.pop() ?? "";
     if (!read.ok) {
       errors.push(read.error);
       invalid.add(file);
+      unreadableTypeIds.add(typeIdOf(segments, name));
       return;
     }
     parsed.set(file, read.value);
-    const segments = path.relative(directory, file).slice(0, -".json".length).split(path.sep);
-    const name = segments.pop() ?? "";
     const document: SourceDocument = { key: file, file: label(file) };
     if (!isJsonObject(read.value)) {
       errors.push({ file: document.file, pointer: "", message: "a type file must hold a JSON Schema object (not a boolean, array or scalar)" });
@@ -64,8 +68,8 @@ export async function readSchemaDirectory(directory: string, cwd: string): Promi
   errors.push(...checkTitles(candidates));
 
   const typeIdByPath = new Map<string, TypeId>(candidates.map((c) => [c.location.document.key, c.id]));
-  const documents = await loadReferencedDocuments(directory, [...parsed.keys()], parsed);
-  const resolveRef = directoryRefResolver({ typeIdByPath, documents, invalid, label, directoryLabel: label(directory) });
+  const { documents, failures } = await loadReferencedDocuments(directory, [...parsed.keys()], parsed);
+  const resolveRef = directoryRefResolver({ typeIdByPath, documents, failures, invalid, label, directoryLabel: label(directory) });
 
   const registry = await readRegistry(directory, label);
   errors.push(...registry.errors);
@@ -76,6 +80,7 @@ export async function readSchemaDirectory(directory: string, cwd: string): Promi
     resolveRef,
     methods: registry.methods,
     errors,
+    unreadableTypeIds,
     whereTypeLives: (id) => `the file ${directoryLabel}/${id}.json`,
   };
 }
@@ -113,6 +118,7 @@ function checkTitles(candidates: readonly TypeCandidate[]): SchemaError[] {
 interface DirectoryRefContext {
   readonly typeIdByPath: ReadonlyMap<string, TypeId>;
   readonly documents: ReadonlyMap<string, unknown>;
+  readonly failures: ReadonlyMap<string, string>;
   readonly invalid: ReadonlySet<string>;
   readonly label: (absolutePath: string) => string;
   readonly directoryLabel: string;
@@ -143,7 +149,8 @@ function directoryRefResolver(context: DirectoryRefContext): RefResolver {
     }
     const document = context.documents.get(target);
     if (document === undefined) {
-      return unresolvable(`unresolvable $ref ${quoted}: ${targetLabel} does not exist (or is not a JSON file); fix the path or add the type file`);
+      const reason = context.failures.get(target) ?? "does not exist";
+      return unresolvable(`unresolvable $ref ${quoted}: ${targetLabel} ${reason}; fix the path or add the type file`);
     }
     if (pointer === "") {
       return unresolvable(`$ref ${quoted}: ${targetLabel} is not a type file of ${context.directoryLabel}; move it into ${context.directoryLabel} so it becomes a named type, or refer to a type file`);
@@ -160,40 +167,50 @@ function unresolvable(message: string): RefTarget {
   return { kind: "unresolvable", message };
 }
 
-/** protocol.json, checked against protocol.schema.json from the same directory. */
+/**
+ * protocol.json, checked against the meta-schema its `$schema` names (relative to it;
+ * default ./protocol.schema.json, the one beside it).
+ */
 async function readRegistry(
   directory: string,
   label: (absolutePath: string) => string,
 ): Promise<{ methods: MethodSpec[]; errors: SchemaError[] }> {
   const registryPath = path.join(directory, registryFileName);
-  const metaPath = path.join(directory, registryMetaSchemaFileName);
   const file = label(registryPath);
-  const [registry, meta] = await Promise.all([readJsonFile(registryPath, file), readJsonFile(metaPath, label(metaPath))]);
+  const registry = await readJsonFile(registryPath, file);
   if (!registry.ok) {
     const missing = registry.error.message.includes("ENOENT");
     return {
       methods: [],
-      errors: [missing ? { file, pointer: "", message: `no method registry: create ${file} listing the requests and notifications (see ${label(metaPath)})` } : registry.error],
+      errors: [missing ? { file, pointer: "", message: `no method registry: create ${file} listing the requests and notifications (see ${registryMetaSchemaFileName})` } : registry.error],
     };
   }
+  const declared = isJsonObject(registry.value) ? registry.value["$schema"] : undefined;
+  const metaReference = typeof declared === "string" ? declared : `./${registryMetaSchemaFileName}`;
+  if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(metaReference) && !metaReference.startsWith("file:")) {
+    return { methods: [], errors: [{ file, pointer: "/$schema", message: `the registry meta-schema must be a local file, not ${JSON.stringify(metaReference)}; use "./${registryMetaSchemaFileName}"` }] };
+  }
+  const metaPath = fileURLToPath(new URL(metaReference, pathToFileURL(registryPath)));
+  const metaFile = label(metaPath);
+  const meta = await readJsonFile(metaPath, metaFile);
   if (!meta.ok) {
     const missing = meta.error.message.includes("ENOENT");
     return {
       methods: [],
-      errors: [missing ? { file: meta.error.file, pointer: "", message: `the registry meta-schema is missing: restore ${meta.error.file}, which ${file} is checked against` } : meta.error],
+      errors: [missing ? { file, pointer: typeof declared === "string" ? "/$schema" : "", message: `the registry meta-schema ${metaFile} does not exist: restore it or fix "$schema"` } : meta.error],
     };
   }
   if (!isJsonObject(meta.value)) {
-    return { methods: [], errors: [{ file: label(metaPath), pointer: "", message: "the registry meta-schema must be a JSON Schema object" }] };
+    return { methods: [], errors: [{ file: metaFile, pointer: "", message: "the registry meta-schema must be a JSON Schema object" }] };
   }
   let validate;
   try {
     validate = compileMetaSchema(meta.value);
   } catch (cause) {
-    return { methods: [], errors: [{ file: label(metaPath), pointer: "", message: `the registry meta-schema does not compile: ${(cause as Error).message}` }] };
+    return { methods: [], errors: [{ file: metaFile, pointer: "", message: `the registry meta-schema does not compile: ${(cause as Error).message}` }] };
   }
   if (!validate(registry.value)) {
-    return { methods: [], errors: describeAjvErrors(validate.errors ?? [], file, "", `does not match ${label(metaPath)}`) };
+    return { methods: [], errors: describeAjvErrors(validate.errors ?? [], file, "", `does not match ${metaFile}`) };
   }
   return parseRegistry(registry.value, file, "");
 }

@@ -23,6 +23,8 @@ export type RefTarget =
 /** Interprets one `$ref` string found at `from`; each input form brings its own. */
 export type RefResolver = (ref: string, from: SchemaLocation) => RefTarget;
 
+const annotationKeywords: ReadonlySet<string> = new Set(["title", "description", "$comment", "examples"]);
+
 /** Keys of a type's root that describe the document, not the type. */
 const documentOnlyKeys: ReadonlySet<string> = new Set(["$schema", "definitions", "x-protocol"]);
 
@@ -93,8 +95,18 @@ function rewriteSchema(
     );
   }
   if (!inlined) return out;
-  if (Object.keys(out).length === 0) return inlined.value;
-  // Keywords beside the ref still apply (ajv evaluates them), so keep both via allOf.
+  const siblings = Object.keys(out);
+  if (siblings.length === 0) return inlined.value;
+  const fragmentValue = inlined.value;
+  if (
+    isJsonObject(fragmentValue) &&
+    siblings.every((key) => annotationKeywords.has(key) && !(key in fragmentValue))
+  ) {
+    // Annotations beside the ref (an alias's title and description) describe the fragment.
+    return { ...out, ...fragmentValue };
+  }
+  // Keywords beside the ref still apply (ajv evaluates them), so keep both via allOf:
+  // merging could change meaning (additionalProperties looks at sibling properties).
   const existingAllOf = Array.isArray(out["allOf"]) ? out["allOf"] : [];
   return { ...out, allOf: [...existingAllOf, inlined.value] };
 }
