@@ -20,9 +20,6 @@
 
 export type QueuedTurnState = "pending" | "dispatching" | "failed";
 
-/** States a client can see (thread/queue/list, changed notifications). */
-export const VISIBLE_QUEUED_TURN_STATES: readonly QueuedTurnState[] = ["pending", "failed"];
-
 /** A persisted thread. Ephemeral threads never reach the store: the server keeps them in memory. */
 export interface ThreadRecord {
   id: string;
