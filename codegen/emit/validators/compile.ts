@@ -9,6 +9,7 @@ import { Ajv, Name } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import type { JsonSchemaObject, NamedType, ProtocolModel } from "../../model/model.js";
 import { knownFormat, type KnownFormat } from "../../formats/index.js";
+import { nestDefinitions } from "../bundle/definitions.js";
 import { InvalidNameError } from "../shared/identifiers.js";
 import { assertTypeNames, ModuleNames, standaloneExportName } from "./names.js";
 import { usedFormats } from "./used-formats.js";
@@ -91,38 +92,12 @@ function resolveFormats(model: ProtocolModel): KnownFormat[] {
  * are, so the normal-form refs (`#/definitions/v2/X`) resolve inside it unchanged.
  */
 export function bundleSchema(types: readonly NamedType[]): JsonSchemaObject {
-  const definitions: JsonSchemaObject = {};
-  for (const type of types) {
-    let folder = definitions;
-    for (const segment of type.namespace) {
-      const existing = folder[segment];
-      if (existing === undefined) {
-        const created: JsonSchemaObject = {};
-        folders.add(created);
-        folder[segment] = created;
-        folder = created;
-      } else if (isNamespaceFolder(existing)) {
-        folder = existing;
-      } else {
-        throw new InvalidNameError(`type "${type.id}": namespace "${segment}" has the same id as a type`);
-      }
-    }
-    if (Object.hasOwn(folder, type.name)) {
-      throw new InvalidNameError(`type "${type.id}": the id is also a namespace`);
-    }
-    folder[type.name] = withoutDocumentKeywords(type.schema);
-  }
-  return { $id: BUNDLE_ID, definitions };
-}
-
-// The namespace objects this function made, told apart from type schemas by identity.
-const folders = new WeakSet<object>();
-function isNamespaceFolder(value: unknown): value is JsonSchemaObject {
-  return typeof value === "object" && value !== null && folders.has(value);
+  return { $id: BUNDLE_ID, definitions: nestDefinitions(types, withoutDocumentKeywords) };
 }
 
 // `$schema` only means something at a document's root; inside the bundle it would be noise.
-function withoutDocumentKeywords(schema: JsonSchemaObject): JsonSchemaObject {
+function withoutDocumentKeywords(type: NamedType): JsonSchemaObject {
+  const schema = type.schema;
   if (!Object.hasOwn(schema, "$schema")) return schema;
   const { $schema: _ignored, ...rest } = schema;
   return rest;
