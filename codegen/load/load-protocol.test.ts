@@ -181,6 +181,12 @@ describe("schema directory (test/fixtures/mini-schema)", () => {
     ]);
   });
 
+  it("uses a registry meta-schema identical to the project's (the fixture must not drift)", async () => {
+    const fixture = await readFile(path.join(repoRoot, "test/fixtures/mini-schema/protocol.schema.json"), "utf8");
+    const project = await readFile(path.join(repoRoot, "schema/protocol.schema.json"), "utf8");
+    expect(JSON.parse(fixture)).toEqual(JSON.parse(project));
+  });
+
   it("reports a schema path that does not exist", async () => {
     const result = await loadProtocol("no/such/schema", { cwd: repoRoot });
     expect(result).toEqual({
