@@ -1,0 +1,188 @@
+/**
+ * The engine: two protocol models in, a report out. Methods are compared by name, their
+ * params and result types walked pairwise, every change judged for the readers that reach it.
+ */
+import type { NamedType, ProtocolModel } from "../model/model.js";
+import type { RawChange } from "./context.js";
+import { judgeChange, type ReaderUse } from "./judge.js";
+import { compareMethods, type MethodChange } from "./methods.js";
+import { PairGraph, type PairRecord } from "./pairs.js";
+import { formatPath } from "./path.js";
+import { closure, collectUses, reachableTypes, type PairUse } from "./reach.js";
+import type { Change, ChangeUse, DiffReport, Severity } from "./types.js";
+import { SEVERITIES, severityRank } from "./types.js";
+import { judge, verdict } from "./verdicts.js";
+
+export interface DiffOptions {
+  /** Count changes reached only from experimental methods at full severity. */
+  readonly strictExperimental?: boolean;
+  readonly baseLabel?: string;
+  readonly headLabel?: string;
+}
+
+const RENAMED = "the wire format is unchanged; only generated type names change";
+
+export function diffModels(base: ProtocolModel, head: ProtocolModel, options: DiffOptions = {}): DiffReport {
+  const strict = { strictExperimental: options.strictExperimental ?? false };
+  const graph = new PairGraph(base, head);
+  const methods = compareMethods(base, head, graph);
+  const roots = methods.roots.flatMap((root) => {
+    const record = graph.request(root.base, root.head);
+    return record === undefined ? [] : [{ root, record }];
+  });
+  const orphanRoots = orphanPairs(base, head, graph);
+  graph.run();
+
+  const uses = collectUses(roots);
+  const orphans = closure(orphanRoots);
+  const changes: Change[] = [];
+
+  for (const change of methods.changes) changes.push(methodChange(change, graph, strict));
+  for (const record of graph.all()) {
+    const pairUses = uses.get(record.key) ?? [];
+    if (pairUses.length === 0 && !orphans.has(record.key)) continue;
+    for (const raw of record.changes) changes.push(typeChange(raw, record, pairUses, graph, strict));
+  }
+  changes.push(...lonelyTypes(base, head));
+
+  changes.sort(compareChanges);
+  const summary: Record<Severity, number> = { breaking: 0, warning: 0, safe: 0 };
+  for (const change of changes) summary[change.severity] += 1;
+  return {
+    version: 1,
+    base: options.baseLabel ?? base.sourceLabel,
+    head: options.headLabel ?? head.sourceLabel,
+    summary,
+    changes,
+  };
+}
+
+/** Same-id types that no method reaches on either side: compared, but judged as orphans. */
+function orphanPairs(base: ProtocolModel, head: ProtocolModel, graph: PairGraph): PairRecord[] {
+  const reachedBefore = reachableTypes(base);
+  const reachedAfter = reachableTypes(head);
+  return base.types.flatMap((type) => {
+    if (reachedBefore.has(type.id) || reachedAfter.has(type.id)) return [];
+    const record = graph.request(type.id, type.id);
+    return record === undefined ? [] : [record];
+  });
+}
+
+/** Types added or removed that no method reaches: only generated code notices them. */
+function lonelyTypes(base: ProtocolModel, head: ProtocolModel): Change[] {
+  const idsBefore = new Set(base.types.map((type) => type.id));
+  const idsAfter = new Set(head.types.map((type) => type.id));
+  const reachedBefore = reachableTypes(base);
+  const reachedAfter = reachableTypes(head);
+  const lonely = (type: NamedType, removed: boolean): Change => {
+    const judged = verdict(
+      removed ? "warning" : "safe",
+      removed ? "no method uses it, but code importing its generated type breaks" : "no method uses it yet",
+    );
+    return {
+      kind: removed ? "type-removed" : "type-added",
+      severity: judged.severity,
+      reason: judged.reason,
+      detail: `type ${type.id} ${removed ? "removed" : "added"}`,
+      type: type.id,
+      baseType: null,
+      path: "",
+      location: { file: type.source.file, pointer: type.source.pointer },
+      uses: [],
+      judgements: [],
+    };
+  };
+  return [
+    ...base.types.filter((type) => !idsAfter.has(type.id) && !reachedBefore.has(type.id)).map((type) => lonely(type, true)),
+    ...head.types.filter((type) => !idsBefore.has(type.id) && !reachedAfter.has(type.id)).map((type) => lonely(type, false)),
+  ];
+}
+
+/** A retargeted reference whose two types accept the same messages is a rename. */
+function settleRetarget(
+  raw: Pick<RawChange, "kind" | "detail" | "retarget">,
+  graph: PairGraph,
+): { kind: RawChange["kind"]; detail: string; renamed: boolean } {
+  if (raw.retarget === undefined) return { kind: raw.kind, detail: raw.detail, renamed: false };
+  const record = graph.get(raw.retarget.base, raw.retarget.head);
+  if (record === undefined || !graph.equivalent(record)) return { kind: raw.kind, detail: raw.detail, renamed: false };
+  return { kind: "type-renamed", detail: `type ${raw.retarget.base} renamed to ${raw.retarget.head}`, renamed: true };
+}
+
+function typeChange(
+  raw: RawChange,
+  record: PairRecord,
+  pairUses: readonly PairUse[],
+  graph: PairGraph,
+  options: { strictExperimental: boolean },
+): Change {
+  const settled = settleRetarget(raw, graph);
+  const judged = judgeChange(settled.renamed ? judge(verdict("safe", RENAMED), verdict("safe", RENAMED)) : raw.judge, pairUses, options);
+  const located = graph.type("head", raw.at.head.type) ?? record.head;
+  const uses: ChangeUse[] = pairUses.map((use) => ({
+    method: use.method,
+    role: use.role,
+    reader: use.reader,
+    experimental: use.experimental,
+    path: formatPath([...use.segments, ...raw.at.segments]),
+  }));
+  return {
+    kind: settled.kind,
+    severity: judged.severity,
+    reason: judged.reason,
+    detail: settled.detail,
+    type: record.head.id,
+    baseType: record.base.id === record.head.id ? null : record.base.id,
+    path: formatPath(raw.at.segments),
+    location: { file: located.source.file, pointer: located.source.pointer + raw.at.head.pointer },
+    uses,
+    judgements: judged.judgements,
+  };
+}
+
+function methodChange(change: MethodChange, graph: PairGraph, options: { strictExperimental: boolean }): Change {
+  const settled = settleRetarget(change, graph);
+  const use: ReaderUse & ChangeUse = {
+    method: change.method,
+    role: change.role,
+    reader: change.reader,
+    experimental: change.experimental,
+    path: change.role === "method" ? change.method : formatPath([{ kind: "root", name: change.method }, { kind: "root", name: change.role }]),
+  };
+  const judged = judgeChange(
+    { [change.reader]: settled.renamed ? verdict("safe", RENAMED) : change.verdict },
+    [use],
+    options,
+  );
+  return {
+    kind: settled.kind,
+    severity: judged.severity,
+    reason: judged.reason,
+    detail: settled.detail,
+    type: null,
+    baseType: null,
+    path: "",
+    location: { file: change.source.file, pointer: change.source.pointer },
+    uses: [use],
+    judgements: judged.judgements,
+  };
+}
+
+function sortKey(change: Change): string {
+  return change.uses[0]?.path ?? change.type ?? "";
+}
+
+function compareChanges(a: Change, b: Change): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    compareText(sortKey(a), sortKey(b)) ||
+    compareText(a.kind, b.kind) ||
+    compareText(a.detail, b.detail)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export { SEVERITIES };
