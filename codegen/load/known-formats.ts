@@ -1,23 +1,12 @@
 import { formatNames } from "ajv-formats/dist/formats.js";
+import { NUMERIC_FORMATS } from "../formats/index.js";
 
 /**
- * schemars' numeric `format`s (upstream's Rust types). ajv does not know them, so the
- * validator emitter registers them itself; the loader accepts them.
+ * schemars' numeric `format`s (upstream's Rust integer and float types). The table and the
+ * checks behind them live in codegen/formats, which the validator emitter compiles against;
+ * the loader only needs their names.
  */
-export const schemarsNumericFormats: readonly string[] = [
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-  "uint",
-  "int",
-  "float",
-  "double",
-];
+export const schemarsNumericFormats: readonly string[] = NUMERIC_FORMATS.map((format) => format.name);
 
 /** ajv-formats' names (date-time, uuid, uri, …): generated validators check these. */
 export const ajvFormatNames: readonly string[] = [...formatNames];
