@@ -204,6 +204,13 @@ describe("codegen CLI: arguments", () => {
     }
   });
 
+  it("exits 2 when --out is a file", async () => {
+    await put("taken", "a file\n");
+    const run = await codegen(["--out", "taken"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--out taken is a file, not a directory");
+  });
+
   it("accepts --schema with a bundle file", async () => {
     await put("bundle.json", JSON.stringify({ definitions: { Greeting: { type: "string" } } }));
     const run = await codegen(["--schema", "bundle.json", "--out", "from-bundle"]);

@@ -7,7 +7,7 @@ import { applyPlan } from "./apply-plan.js";
 import { driftDiff, driftSummary } from "./drift-report.js";
 import { defaultOutDir, defaultSchemaPath, helpText, parseCliArgs, type CliOptions } from "./options.js";
 import { isUpToDate, planOutput } from "./output-plan.js";
-import { readOutputTree } from "./output-tree.js";
+import { OutputNotADirectoryError, readOutputTree } from "./output-tree.js";
 import { runEmitters } from "./run-emitters.js";
 import { writeScaffold } from "./scaffold.js";
 
@@ -77,7 +77,15 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   const files = runEmitters(kit.emitters, model);
   const outDir = path.resolve(io.cwd, options.out);
   const outLabel = displayPath(outDir, io.cwd);
-  const plan = planOutput(files, await readOutputTree(outDir));
+  let existing;
+  try {
+    existing = await readOutputTree(outDir);
+  } catch (cause) {
+    if (!(cause instanceof OutputNotADirectoryError)) throw cause;
+    io.stderr(`codegen: --out ${outLabel} is a file, not a directory; choose a directory for the generated files\n`);
+    return ExitCode.inputError;
+  }
+  const plan = planOutput(files, existing);
 
   if (options.check) {
     if (isUpToDate(plan)) {

@@ -11,9 +11,22 @@ export interface ExistingFile {
 
 const skippedDirectories: ReadonlySet<string> = new Set([".git", "node_modules"]);
 
+/** The output path exists but is not a directory: the user must pick another --out. */
+export class OutputNotADirectoryError extends Error {
+  override readonly name = "OutputNotADirectoryError";
+}
+
 /** Every file below `directory` (none when it does not exist yet), with its ownership. */
 export async function readOutputTree(directory: string): Promise<Map<string, ExistingFile>> {
-  const relativePaths = await listFiles(directory, "");
+  let relativePaths: string[];
+  try {
+    relativePaths = await listFiles(directory, "");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOTDIR") {
+      throw new OutputNotADirectoryError(`${directory} is a file, not a directory`);
+    }
+    throw cause;
+  }
   const files = await Promise.all(
     relativePaths.map(async (relative): Promise<ExistingFile> => {
       const contents = await readFile(path.join(directory, ...relative.split("/")), "utf8");
