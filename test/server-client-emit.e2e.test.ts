@@ -29,6 +29,7 @@ interface ServerModule {
   ): Dispatcher;
   createNotificationSender(send: (method: string, params: unknown) => void, options?: { validate?: boolean }): Record<string, (params?: unknown) => void>;
   RpcError: new (code: number, message: string, data?: unknown) => Error;
+  lookupMethodInfo(method: string): { kind: string; direction: string; experimental: boolean; since: string } | undefined;
 }
 interface Client {
   readonly ready: Promise<void>;
@@ -247,6 +248,12 @@ describe("generated dispatcher + client over the memory transport", () => {
   it("the notification sender with validate throws on params failing the schema", async () => {
     const { sendNotification } = await connect();
     expect(() => sendNotification("item/changed", { threadId: "t1" })).toThrow("Invalid params for item/changed: must have required property 'items'");
+  });
+
+  it("looks up methodInfo for any method name, and nothing for Object.prototype's", () => {
+    expect(server.lookupMethodInfo("item/add")).toEqual({ kind: "request", direction: "clientToServer", experimental: true, since: "0.1.0" });
+    expect(server.lookupMethodInfo("item/changed")).toMatchObject({ kind: "notification", direction: "serverToClient", experimental: true });
+    expect([server.lookupMethodInfo("toString"), server.lookupMethodInfo("item/nope")]).toEqual([undefined, undefined]);
   });
 
   it("routes a server→client request to `handle` and its answer back", async () => {

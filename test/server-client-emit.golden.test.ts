@@ -13,7 +13,7 @@ import { emitClient } from "../codegen/emit/client/index.js";
 import { emitProtocol } from "../codegen/emit/protocol/index.js";
 import { emitRuntime, runtimeSourceFiles } from "../codegen/emit/runtime/index.js";
 import { emitServer } from "../codegen/emit/server/index.js";
-import { createHandlerStubsEmitter, emitHandlerStubs } from "../codegen/emit/server/scaffold.js";
+import { createHandlerStubsEmitter, emitHandlerStubs, handlerStubsEmitterFor } from "../codegen/emit/server/scaffold.js";
 import { changedFixtureModel, fixtureMethod, fixtureModel, fixtureWithMethods } from "./fixtures/emit-protocol/model.js";
 
 const EXPECTED_DIR = fileURLToPath(new URL("./fixtures/emit-protocol/expected/", import.meta.url));
@@ -74,6 +74,18 @@ describe("protocol/server/client emitters: golden output", () => {
     expect(differing).toEqual(["client/client.ts", "protocol/methods.ts", "server/notifications.ts"]);
     const sender = after.find((file) => file.path === "server/notifications.ts")?.contents ?? "";
     expect(sender).toContain('itemRemoved: params => sendChecked(send, validate ? validators_v2.validateItem : undefined, "item/removed", params)');
+  });
+});
+
+describe("handler scaffold", () => {
+  it("imports the generated server by its path relative to the scaffold folder", () => {
+    const files = handlerStubsEmitterFor("server/rpc/handlers", "generated")(fixtureModel());
+    const stub = files.find((file) => file.path === "item-add.ts")?.contents ?? "";
+    expect(stub).toContain('import { ErrorCodes, RpcError, type ClientRequestHandler } from "../../../generated/server/index.js";');
+    expect(stub).toContain('export const itemAdd: ClientRequestHandler<"item/add", HandlerContext> = async (_params, _ctx) => {');
+    const index = files.find((file) => file.path === "index.ts")?.contents ?? "";
+    expect(index).toContain('import type { DispatcherHandlers } from "../../../generated/server/index.js";');
+    expect(files.every((file) => file.contents.startsWith("// Scaffolded by codegen from fixture"))).toBe(true);
   });
 });
 

@@ -147,8 +147,17 @@ export type MethodInfoTable = { readonly [M in Method]: MethodInfo };
 const declaredNames = new Set([
   ...methodGroups.flatMap((group) => [group.interfaceName, group.methodTypeName]),
   "MethodMap", "Method", "RequestMap", "RequestMethod", "ParamsOf", "ResultOf", "MethodInfo",
-  "MethodInfoTable", "methodInfo", "experimentalMethods",
+  "MethodInfoTable", "methodInfo", "experimentalMethods", "lookupMethodInfo",
 ]);
+
+// Follows the table it reads; model-independent.
+const lookupHelper = `
+/** The \`methodInfo\` entry of any incoming method name, or undefined when the protocol has none. */
+export function lookupMethodInfo(method: string): MethodInfo | undefined {
+  // Own properties only, so that "toString" or "__proto__" never reach Object.prototype.
+  return Object.hasOwn(methodInfo, method) ? (methodInfo as MethodInfoTable)[method as Method] : undefined;
+}
+`;
 
 export function methodsFileStatements(model: ProtocolModel): ts.Statement[] {
   checkUniqueMethods(model);
@@ -161,5 +170,6 @@ export function methodsFileStatements(model: ProtocolModel): ts.Statement[] {
     ...parseStatements("methods-helpers.ts", helperTypes),
     methodInfoTable(model),
     experimentalSet(model),
+    ...parseStatements("methods-lookup.ts", lookupHelper),
   ];
 }

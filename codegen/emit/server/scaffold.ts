@@ -12,6 +12,7 @@
  * scaffold folder one level below the repository root next to generated/; pass another
  * specifier to `createHandlerStubsEmitter` for another layout.
  */
+import { posix } from "node:path";
 import ts from "typescript";
 import type { Emitter, GeneratedFile, MethodSpec, ProtocolModel } from "../../model/model.js";
 import { withDoc } from "../shared/tsdoc.js";
@@ -130,6 +131,19 @@ export function createHandlerStubsEmitter(options: HandlerStubsOptions): Emitter
       ...all.map((spec) => stubFile(spec, names.get(spec.method) ?? "", options, model.sourceLabel)),
     ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   };
+}
+
+/**
+ * The scaffold for `scaffoldDir` when the generated tree is in `outDir` (both relative to the
+ * same folder, or both absolute): the stubs import the generated server by its relative path.
+ */
+export function handlerStubsEmitterFor(scaffoldDir: string, outDir: string): Emitter {
+  const relative = posix.relative(toPosix(scaffoldDir), posix.join(toPosix(outDir), "server", "index.js"));
+  return createHandlerStubsEmitter({ serverImport: relative.startsWith(".") ? relative : `./${relative}` });
+}
+
+function toPosix(path: string): string {
+  return path.split("\\").join("/");
 }
 
 /** The scaffold with stubs importing {@link DEFAULT_SERVER_IMPORT}. */
