@@ -4,13 +4,13 @@
  */
 import type { NamedType, ProtocolModel } from "../model/model.js";
 import type { RawChange } from "./context.js";
-import { judgeChange, type ReaderUse } from "./judge.js";
+import { judgeChange, type Judged, type ReaderUse } from "./judge.js";
 import { compareMethods, type MethodChange } from "./methods.js";
 import { PairGraph, type PairRecord } from "./pairs.js";
 import { formatPath } from "./path.js";
 import { closure, collectUses, reachableTypes, type PairUse } from "./reach.js";
 import type { Change, ChangeUse, DiffReport, Severity } from "./types.js";
-import { SEVERITIES, severityRank } from "./types.js";
+import { severityRank } from "./types.js";
 import { judge, verdict } from "./verdicts.js";
 
 export interface DiffOptions {
@@ -119,13 +119,16 @@ function typeChange(
   const settled = settleRetarget(raw, graph);
   const judged = judgeChange(settled.renamed ? judge(verdict("safe", RENAMED), verdict("safe", RENAMED)) : raw.judge, pairUses, options);
   const located = graph.type("head", raw.at.head.type) ?? record.head;
-  const uses: ChangeUse[] = pairUses.map((use) => ({
-    method: use.method,
-    role: use.role,
-    reader: use.reader,
-    experimental: use.experimental,
-    path: formatPath([...use.segments, ...raw.at.segments]),
-  }));
+  const uses: ChangeUse[] = orderUses(
+    pairUses.map((use) => ({
+      method: use.method,
+      role: use.role,
+      reader: use.reader,
+      experimental: use.experimental,
+      path: formatPath([...use.segments, ...raw.at.segments]),
+    })),
+    judged,
+  );
   return {
     kind: settled.kind,
     severity: judged.severity,
@@ -168,6 +171,18 @@ function methodChange(change: MethodChange, graph: PairGraph, options: { strictE
   };
 }
 
+/**
+ * The first use is the one a one-line report shows, so it must be a use through which the
+ * deciding reader sees the change: a stable one before an experimental one, the shortest path.
+ */
+function orderUses(uses: readonly ChangeUse[], judged: Judged): ChangeUse[] {
+  const decisive = judged.judgements.find((judgement) => judgement.severity === judged.severity)?.reader;
+  const rank = (use: ChangeUse): number => (use.reader === decisive ? 0 : 2) + (use.experimental ? 1 : 0);
+  return [...uses].sort(
+    (a, b) => rank(a) - rank(b) || a.path.length - b.path.length || compareText(a.path, b.path),
+  );
+}
+
 function sortKey(change: Change): string {
   return change.uses[0]?.path ?? change.type ?? "";
 }
@@ -185,4 +200,3 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export { SEVERITIES };
