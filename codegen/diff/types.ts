@@ -25,55 +25,59 @@ export interface Verdict {
   readonly reason: string;
 }
 
-export type ChangeKind =
-  | "method-added"
-  | "method-removed"
-  | "method-renamed"
-  | "method-kind-changed"
-  | "method-direction-changed"
-  | "method-made-experimental"
-  | "method-stabilised"
-  | "params-added"
-  | "params-removed"
-  | "result-added"
-  | "result-removed"
-  | "params-type-changed"
-  | "result-type-changed"
-  | "ref-target-changed"
-  | "type-renamed"
-  | "type-added"
-  | "type-removed"
-  | "property-added"
-  | "required-property-added"
-  | "property-removed"
-  | "property-made-required"
-  | "property-made-optional"
-  | "type-narrowed"
-  | "type-widened"
-  | "type-changed"
-  | "null-added"
-  | "null-removed"
-  | "enum-value-added"
-  | "enum-value-removed"
-  | "variant-added"
-  | "variant-removed"
-  | "tag-changed"
-  | "union-keyword-changed"
-  | "additional-properties-tightened"
-  | "additional-properties-loosened"
-  | "numeric-range-narrowed"
-  | "numeric-range-widened"
-  | "numeric-range-changed"
-  | "numeric-format-changed"
-  | "constraint-narrowed"
-  | "constraint-widened"
-  | "constraint-changed"
-  | "default-added"
-  | "default-changed"
-  | "default-removed"
-  | "description-changed"
-  | "title-changed"
-  | "keyword-changed";
+/** Every kind of change the diff reports; docs/protocol-evolution.md has a row for each. */
+export const CHANGE_KINDS = [
+  "method-added",
+  "method-removed",
+  "method-renamed",
+  "method-kind-changed",
+  "method-direction-changed",
+  "method-made-experimental",
+  "method-stabilised",
+  "params-added",
+  "params-removed",
+  "result-added",
+  "result-removed",
+  "params-type-changed",
+  "result-type-changed",
+  "ref-target-changed",
+  "type-renamed",
+  "type-added",
+  "type-removed",
+  "property-added",
+  "required-property-added",
+  "property-removed",
+  "property-made-required",
+  "property-made-optional",
+  "type-narrowed",
+  "type-widened",
+  "type-changed",
+  "null-added",
+  "null-removed",
+  "enum-value-added",
+  "enum-value-removed",
+  "variant-added",
+  "variant-removed",
+  "tag-changed",
+  "union-keyword-changed",
+  "additional-properties-tightened",
+  "additional-properties-loosened",
+  "numeric-range-narrowed",
+  "numeric-range-widened",
+  "numeric-range-changed",
+  "numeric-format-changed",
+  "constraint-narrowed",
+  "constraint-widened",
+  "constraint-changed",
+  "default-added",
+  "default-changed",
+  "default-removed",
+  "description-changed",
+  "title-changed",
+  "keyword-changed",
+] as const;
+
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** The part of a message a method-level path starts from. */
 export type Role = "params" | "result";
