@@ -85,3 +85,17 @@ describe("diff rules (fixtures)", () => {
     });
   }
 });
+
+describe("renames", () => {
+  it("report a renamed type once, with every site that references it", () => {
+    const fixture = fixtures.find((entry) => entry.name === "ref-renamed.json")?.fixture;
+    if (fixture === undefined) throw new Error("ref-renamed.json is missing");
+    const report = diffModels(buildModel(fixture.base), buildModel(fixture.base, fixture.head));
+    const turnError = report.changes.find((change) => change.baseType === "v2/TurnError");
+    expect(turnError).toMatchObject({ kind: "type-renamed", type: "v2/QueuedTurnError", path: "" });
+    expect(turnError?.uses.map((use) => use.path).sort()).toEqual([
+      "thread/queue/changed › params › status",
+      "thread/queue/list › result › data[] › error",
+    ]);
+  });
+});

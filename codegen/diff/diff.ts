@@ -45,15 +45,16 @@ export function diffModels(base: ProtocolModel, head: ProtocolModel, options: Di
   }
   changes.push(...lonelyTypes(base, head));
 
-  changes.sort(compareChanges);
+  const merged = mergeRenames(changes);
+  merged.sort(compareChanges);
   const summary: Record<Severity, number> = { breaking: 0, warning: 0, safe: 0 };
-  for (const change of changes) summary[change.severity] += 1;
+  for (const change of merged) summary[change.severity] += 1;
   return {
     version: 1,
     base: options.baseLabel ?? base.sourceLabel,
     head: options.headLabel ?? head.sourceLabel,
     summary,
-    changes,
+    changes: merged,
   };
 }
 
@@ -129,6 +130,7 @@ function typeChange(
     })),
     judged,
   );
+  if (settled.renamed && raw.retarget !== undefined) return renameChange(raw.retarget, graph, uses, judged);
   return {
     kind: settled.kind,
     severity: judged.severity,
@@ -141,6 +143,54 @@ function typeChange(
     uses,
     judgements: judged.judgements,
   };
+}
+
+/** A rename is about the renamed type, wherever it is referenced from. */
+function renameChange(
+  retarget: { readonly base: string; readonly head: string },
+  graph: PairGraph,
+  uses: readonly ChangeUse[],
+  judged: Judged,
+): Change {
+  const source = graph.type("head", retarget.head)?.source;
+  return {
+    kind: "type-renamed",
+    severity: judged.severity,
+    reason: judged.reason,
+    detail: `type ${retarget.base} renamed to ${retarget.head}`,
+    type: retarget.head,
+    baseType: retarget.base,
+    path: "",
+    location: source === undefined ? null : { file: source.file, pointer: source.pointer },
+    uses,
+    judgements: judged.judgements,
+  };
+}
+
+/** One change per renamed type, listing every reference site among its uses. */
+function mergeRenames(changes: readonly Change[]): Change[] {
+  const renames = new Map<string, Change>();
+  const rest: Change[] = [];
+  for (const change of changes) {
+    if (change.kind !== "type-renamed") {
+      rest.push(change);
+      continue;
+    }
+    const key = `${change.baseType ?? ""}\u0000${change.type ?? ""}`;
+    const known = renames.get(key);
+    if (known === undefined) {
+      renames.set(key, change);
+      continue;
+    }
+    const paths = new Set(known.uses.map((use) => `${use.method}\u0000${use.path}`));
+    const readers = new Set(known.judgements.map((judgement) => judgement.reader));
+    renames.set(key, {
+      ...known,
+      uses: [...known.uses, ...change.uses.filter((use) => !paths.has(`${use.method}\u0000${use.path}`))],
+      judgements: [...known.judgements, ...change.judgements.filter((judgement) => !readers.has(judgement.reader))],
+    });
+  }
+  return [...rest, ...renames.values()];
 }
 
 function methodChange(change: MethodChange, graph: PairGraph, options: { strictExperimental: boolean }): Change {
@@ -157,6 +207,7 @@ function methodChange(change: MethodChange, graph: PairGraph, options: { strictE
     [use],
     options,
   );
+  if (settled.renamed && change.retarget !== undefined) return renameChange(change.retarget, graph, [use], judged);
   return {
     kind: settled.kind,
     severity: judged.severity,
