@@ -83,7 +83,7 @@ describe("formatGithub", () => {
       type: "v2/X",
       baseType: null,
       path: "a,b",
-      location: { file: "schema/v2/X:1,2.json", pointer: "/properties/a,b" },
+      location: { side: "head", file: "schema/v2/X:1,2.json", pointer: "/properties/a,b" },
       uses: [],
       judgements: [],
     };

@@ -88,7 +88,7 @@ function lonelyTypes(base: ProtocolModel, head: ProtocolModel): Change[] {
       type: type.id,
       baseType: null,
       path: "",
-      location: { file: type.source.file, pointer: type.source.pointer },
+      location: { side: removed ? "base" : "head", file: type.source.file, pointer: type.source.pointer },
       uses: [],
       judgements: [],
     };
@@ -139,7 +139,7 @@ function typeChange(
     type: record.head.id,
     baseType: record.base.id === record.head.id ? null : record.base.id,
     path: formatPath(raw.at.segments),
-    location: { file: located.source.file, pointer: located.source.pointer + raw.at.head.pointer },
+    location: { side: "head", file: located.source.file, pointer: located.source.pointer + raw.at.head.pointer },
     uses,
     judgements: judged.judgements,
   };
@@ -161,7 +161,7 @@ function renameChange(
     type: retarget.head,
     baseType: retarget.base,
     path: "",
-    location: source === undefined ? null : { file: source.file, pointer: source.pointer },
+    location: source === undefined ? null : { side: "head", file: source.file, pointer: source.pointer },
     uses,
     judgements: judged.judgements,
   };
@@ -216,7 +216,7 @@ function methodChange(change: MethodChange, graph: PairGraph, options: { strictE
     type: null,
     baseType: null,
     path: "",
-    location: { file: change.source.file, pointer: change.source.pointer },
+    location: { side: change.side, file: change.source.file, pointer: change.source.pointer },
     uses: [use],
     judgements: judged.judgements,
   };

@@ -28,6 +28,8 @@ export interface MethodChange {
   /** Whether old clients were warned: the method was experimental on the old side. */
   readonly experimental: boolean;
   readonly source: SourceLocation;
+  /** The registry the source belongs to: "base" for methods that are gone. */
+  readonly side: "base" | "head";
   readonly retarget?: { readonly base: TypeId; readonly head: TypeId };
 }
 
@@ -79,6 +81,7 @@ function change(
   detail: string,
   judged: Verdict,
   experimental: boolean,
+  side: "base" | "head" = "head",
 ): MethodChange {
   return {
     kind,
@@ -89,6 +92,7 @@ function change(
     reader: readerOf(method, role),
     experimental,
     source: method.source,
+    side,
   };
 }
 
@@ -145,7 +149,7 @@ function compareMatched(base: MethodSpec, head: MethodSpec, out: Comparison): vo
   if (base.kind !== head.kind || base.direction !== head.direction) {
     const kind: ChangeKind = base.kind !== head.kind ? "method-kind-changed" : "method-direction-changed";
     out.changes.push(
-      change(base, "method", kind, `${describe(base)} → ${describe(head)}`, verdict("breaking", "old peers send or expect the old kind of message"), experimental),
+      change(head, "method", kind, `${describe(base)} → ${describe(head)}`, verdict("breaking", "old peers send or expect the old kind of message"), experimental),
     );
     return;
   }
@@ -206,10 +210,10 @@ export function compareMethods(base: ProtocolModel, head: ProtocolModel, graph: 
     if (renamed !== undefined) {
       added = added.filter((method) => method !== renamed.after);
       out.changes.push(
-        change(before, "method", "method-renamed", `renamed to ${renamed.after.method}`, removalVerdict(before, `renamed to ${renamed.after.method}`), before.experimental),
+        change(before, "method", "method-renamed", `renamed to ${renamed.after.method}`, removalVerdict(before, `renamed to ${renamed.after.method}`), before.experimental, "base"),
       );
     } else {
-      out.changes.push(change(before, "method", "method-removed", "method removed", removalVerdict(before, "removed"), before.experimental));
+      out.changes.push(change(before, "method", "method-removed", "method removed", removalVerdict(before, "removed"), before.experimental, "base"));
     }
   }
   for (const method of added) {

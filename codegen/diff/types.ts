@@ -94,7 +94,9 @@ export interface ChangeUse {
 }
 
 export interface ChangeLocation {
-  /** Relative to the working directory, "/" separators. */
+  /** Which side the file belongs to: "base" only for things that no longer exist. */
+  readonly side: "base" | "head";
+  /** Relative to the working directory (of that side), "/" separators. */
   readonly file: string;
   /** JSON pointer inside that file. */
   readonly pointer: string;

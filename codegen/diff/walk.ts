@@ -135,8 +135,10 @@ export class SchemaWalker implements CompareContext {
       this.compareObjects(base, head, at);
       return;
     }
-    const before = unionBefore ?? asUnion(base, unionAfter?.keyword ?? "oneOf");
-    const after = unionAfter ?? asUnion(head, before.keyword);
+    // At least one side is a union; the other, if plain, becomes a union of one.
+    const before = unionBefore ?? (unionAfter === undefined ? undefined : asUnion(base, unionAfter));
+    const after = unionAfter ?? (unionBefore === undefined ? undefined : asUnion(head, unionBefore));
+    if (before === undefined || after === undefined) return;
     this.compareObjects(before.rest, after.rest, at);
     compareUnions(this, before, after, at);
   }

@@ -26,7 +26,8 @@ function annotation(change: Change, options: GithubOptions): string {
   const properties: string[] = [];
   if (change.location !== null) {
     properties.push(`file=${escapeProperty(change.location.file)}`);
-    const line = options.lineOf?.(change.location.file, change.location.pointer);
+    // A base-side pointer means nothing in the head file of the same name.
+    const line = change.location.side === "head" ? options.lineOf?.(change.location.file, change.location.pointer) : undefined;
     if (line !== undefined) properties.push(`line=${line}`);
   }
   const title = `${change.severity === "breaking" ? "Breaking protocol change" : "Protocol change to check"}: ${change.kind}`;

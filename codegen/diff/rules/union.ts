@@ -32,15 +32,20 @@ export function unionOf(schema: JsonSchemaObject): UnionView | undefined {
   return undefined;
 }
 
-/** The whole schema as the only variant; its annotations stay beside the union. */
-export function asUnion(schema: JsonSchemaObject, keyword: UnionKeyword): UnionView {
+/**
+ * The whole schema as the only variant. Its annotations stay beside the union, and so do the
+ * keywords the other side keeps beside its union (`type: "object"` next to `oneOf`, which
+ * its variants inherit), so those are compared with each other, not with the variants.
+ */
+export function asUnion(schema: JsonSchemaObject, other: UnionView): UnionView {
   const rest: JsonSchemaObject = {};
   const variant: JsonSchemaObject = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (ANNOTATION_KEYWORDS.includes(key) && key !== "title") rest[key] = value;
+    const besideUnion = Object.hasOwn(other.rest, key) || (ANNOTATION_KEYWORDS.includes(key) && key !== "title");
+    if (besideUnion) rest[key] = value;
     else variant[key] = value;
   }
-  return { keyword, variants: [variant], rest, wrapped: true };
+  return { keyword: other.keyword, variants: [variant], rest, wrapped: true };
 }
 
 function label(ctx: CompareContext, side: "base" | "head", variant: JsonSchema, index: number, tag: string | undefined): string {
