@@ -38,16 +38,35 @@ export class SchemaWalker implements CompareContext {
   constructor(
     private readonly lookup: Readonly<Record<Side, TypeLookup>>,
     readonly sink: WalkSink = { changes: [], references: [] },
+    /**
+     * Comparisons in progress that could recur without end: a named type looked through on
+     * one side against a plain schema that does not shrink (`C = oneOf[C, string]` against
+     * `string`). Meeting one again means the outer comparison already covers it.
+     */
+    private readonly active: Set<string> = new Set(),
   ) {}
+
+  /** Runs `body` unless the same comparison is already running further up; true if it ran. */
+  private once(key: string, body: () => void): boolean {
+    if (this.active.has(key)) return false;
+    this.active.add(key);
+    try {
+      body();
+    } finally {
+      this.active.delete(key);
+    }
+    return true;
+  }
 
   report(change: Omit<RawChange, "at">, at: Location): void {
     this.sink.changes.push({ ...change, at });
   }
 
   same(base: JsonSchema, head: JsonSchema): boolean {
-    const probe = new SchemaWalker(this.lookup);
+    const probe = new SchemaWalker(this.lookup, { changes: [], references: [] }, this.active);
     const at: Location = { segments: [], base: { type: "", pointer: "" }, head: { type: "", pointer: "" } };
-    probe.compare(base, head, at);
+    // Assumed equal while being decided, as for recursive types.
+    if (!this.once(`same\u0000${JSON.stringify(base)}\u0000${JSON.stringify(head)}`, () => probe.compare(base, head, at))) return true;
     return (
       probe.sink.changes.every((change) => NEUTRAL_KINDS.has(change.kind)) &&
       probe.sink.references.every((pair) => pair.base === pair.head)
@@ -59,8 +78,18 @@ export class SchemaWalker implements CompareContext {
   }
 
   compare(base: JsonSchema, head: JsonSchema, at: Location): void {
-    let before = normalize(base);
-    let after = normalize(head);
+    const before = normalize(base);
+    const after = normalize(head);
+    if ((before.ref === undefined) === (after.ref === undefined)) {
+      this.compareNormalized(before, after, at);
+      return;
+    }
+    this.once(`unfold\u0000${JSON.stringify(base)}\u0000${JSON.stringify(head)}`, () => this.compareNormalized(before, after, at));
+  }
+
+  private compareNormalized(start: Normalized, end: Normalized, at: Location): void {
+    let before = start;
+    let after = end;
     if (before.ref !== undefined && after.ref !== undefined) {
       compareNullable(this, before.nullable, after.nullable, at);
       this.compareObjects(withoutRef(before.core), withoutRef(after.core), at);
