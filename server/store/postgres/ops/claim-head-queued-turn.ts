@@ -1,0 +1,48 @@
+import type { QueuedTurnRecord } from "../../queue-store.js";
+import { sqlState } from "../errors.js";
+import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import { lockThread } from "./lock-thread.js";
+import { run, statement, type OpContext } from "./op-context.js";
+
+/**
+ * One UPDATE picks the head visible row and claims it only if that head is pending and nothing
+ * of the thread is dispatching; a failed head matches the subquery but not `state = 'pending'`,
+ * which is what blocks the queue behind it. It runs under the thread's row lock, so claimers on
+ * several instances take turns and each sees the previous one's claim: one winner.
+ */
+const CLAIM = statement(
+  "claim_head_queued_turn",
+  `UPDATE thread_queued_turns
+   SET state = 'dispatching', updated_at_ms = $2
+   WHERE queued_turn_id = (
+       SELECT head.queued_turn_id
+       FROM thread_queued_turns AS head
+       WHERE head.thread_id = $1 AND head.state IN ${VISIBLE_STATES_SQL}
+       ORDER BY head.queue_order ASC
+       LIMIT 1
+     )
+     AND state = 'pending'
+     AND NOT EXISTS (
+       SELECT 1 FROM thread_queued_turns AS active
+       WHERE active.thread_id = $1 AND active.state = 'dispatching'
+     )
+   RETURNING ${QUEUED_TURN_COLUMNS}`,
+);
+
+export async function claimHeadQueuedTurn({ db, now }: OpContext, threadId: string): Promise<QueuedTurnRecord | null> {
+  if (!(await lockThread(db, threadId))) return null;
+  const row = (await run<QueuedTurnRow>(db, CLAIM, [threadId, now()])).rows[0];
+  return row ? toQueuedTurnRecord(row) : null;
+}
+
+/**
+ * A claim that the one-dispatching index refused lost a race (possible only against a writer
+ * that skips the thread lock): for the caller that is "no claim", not a failure. Applied to the
+ * op's settled promise, after the batcher rolled its savepoint back.
+ */
+export function lostClaimAsNull(error: unknown): null {
+  if (sqlState(error) === "23505" && (error as { constraint?: string }).constraint === "thread_queued_turns_one_dispatching_idx") {
+    return null;
+  }
+  throw error;
+}

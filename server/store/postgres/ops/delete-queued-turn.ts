@@ -1,0 +1,15 @@
+import { VISIBLE_STATES_SQL } from "../rows.js";
+import { lockThread } from "./lock-thread.js";
+import { run, statement, type OpContext } from "./op-context.js";
+
+/** Only visible rows of the named thread: a dispatching row is owned by the dispatcher. */
+const DELETE = statement(
+  "delete_queued_turn",
+  `DELETE FROM thread_queued_turns
+   WHERE thread_id = $1 AND queued_turn_id = $2 AND state IN ${VISIBLE_STATES_SQL}`,
+);
+
+export async function deleteQueuedTurn({ db }: OpContext, threadId: string, queuedTurnId: string): Promise<boolean> {
+  if (!(await lockThread(db, threadId))) return false;
+  return ((await run(db, DELETE, [threadId, queuedTurnId])).rowCount ?? 0) > 0;
+}

@@ -1,0 +1,169 @@
+import type pg from "pg";
+import type {
+  AppendQueuedTurnOptions,
+  CreateThreadInput,
+  QueuedTurnRecord,
+  QueuedTurnsPage,
+  QueuedTurnsPageRequest,
+  QueueStore,
+  ThreadRecord,
+} from "../queue-store.js";
+import { toStoreFailure } from "./errors.js";
+import { loadPostgresMigrations, migrate } from "./migrate.js";
+import { appendQueuedTurn } from "./ops/append-queued-turn.js";
+import { claimHeadQueuedTurn, lostClaimAsNull } from "./ops/claim-head-queued-turn.js";
+import { createThread } from "./ops/create-thread.js";
+import { deleteQueuedTurn } from "./ops/delete-queued-turn.js";
+import { getThread } from "./ops/get-thread.js";
+import { listVisibleQueuedTurns, listVisibleQueuedTurnsPage } from "./ops/list-visible-queued-turns.js";
+import { markQueuedTurnFailed } from "./ops/mark-queued-turn-failed.js";
+import type { OpContext } from "./ops/op-context.js";
+import { recoverDispatchingQueuedTurns } from "./ops/recover-dispatching-queued-turns.js";
+import { removeDispatchingQueuedTurn } from "./ops/remove-dispatching-queued-turn.js";
+import { reorderQueuedTurns } from "./ops/reorder-queued-turns.js";
+import { setDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
+import { createPool } from "./pool.js";
+import { PgWriteBatcher, type CommittedBatch } from "./write-batcher.js";
+
+export interface PostgresQueueStoreOptions {
+  /** `postgres://user@host:port/database`; libpq-style parameters (sslmode, …) as pg accepts them. */
+  connectionString: string;
+  /**
+   * Most connections. The store runs one batch at a time (effects in call order, as with
+   * SQLite), so it needs one; a second lets a replacement connect while a dead one closes.
+   * Default 2.
+   */
+  poolSize?: number;
+  /** Schema holding the tables (created if missing); default: the connection's search_path. */
+  schema?: string;
+  /** Give up connecting after this long. Default 5000. */
+  connectionTimeoutMs?: number;
+  /** Server-side limit per statement, lock waits included. Default 30000. */
+  statementTimeoutMs?: number;
+  /** Client-side limit per reply, for a server that stopped answering. Default statementTimeoutMs + 5000. */
+  queryTimeoutMs?: number;
+  /** Most operations per group-commit transaction. Default 64 (see README: subtransactions). */
+  maxBatchSize?: number;
+  /** Observes each group commit (tests, benchmarks). */
+  onBatchCommit?: (batch: CommittedBatch) => void;
+  /** An idle pooled connection failed (it is replaced on next use); for logging. */
+  onConnectionError?: (error: Error) => void;
+  /** Clock for created/updated timestamps. */
+  now?: () => number;
+}
+
+export type { CommittedBatch };
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * The networked backend: several server instances may share one database. Every operation is
+ * queued on a group-commit batcher over a small pool; each change to a thread's queue runs
+ * under that thread's row lock, so instances take turns per thread (ops/lock-thread.ts).
+ */
+export class PostgresQueueStore implements QueueStore {
+  private readonly batcher: PgWriteBatcher;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly schemaVersion: number,
+    private readonly now: () => number,
+    options: PostgresQueueStoreOptions,
+  ) {
+    this.batcher = new PgWriteBatcher(pool, { onCommit: options.onBatchCommit, maxBatchSize: options.maxBatchSize ?? 64 });
+  }
+
+  /** Connects, applies pending migrations (under an advisory lock), and returns the store. */
+  static async open(options: PostgresQueueStoreOptions): Promise<PostgresQueueStore> {
+    const now = options.now ?? Date.now;
+    const statementTimeoutMs = positive("statementTimeoutMs", options.statementTimeoutMs ?? 30_000);
+    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+      throw new RangeError(`schema must be a lower-case identifier ([a-z_][a-z0-9_]*), got ${JSON.stringify(options.schema)}`);
+    }
+    const pool = createPool({
+      connectionString: options.connectionString,
+      poolSize: positive("poolSize", options.poolSize ?? 2),
+      schema: options.schema,
+      connectionTimeoutMs: positive("connectionTimeoutMs", options.connectionTimeoutMs ?? 5_000),
+      statementTimeoutMs,
+      queryTimeoutMs: positive("queryTimeoutMs", options.queryTimeoutMs ?? statementTimeoutMs + 5_000),
+      idleInTransactionTimeoutMs: 60_000,
+      applicationName: "thread-queue-store",
+      onConnectionError: options.onConnectionError,
+    });
+    try {
+      const version = await migrate(pool, loadPostgresMigrations(), { schema: options.schema, now });
+      return new PostgresQueueStore(pool, version, now, options);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw toStoreFailure(error);
+    }
+  }
+
+  private context(db: pg.PoolClient): OpContext {
+    return { db, now: this.now };
+  }
+
+  createThread(input: CreateThreadInput): Promise<ThreadRecord> {
+    return this.batcher.write((db) => createThread(this.context(db), input));
+  }
+
+  getThread(threadId: string): Promise<ThreadRecord | null> {
+    return this.batcher.read((db) => getThread(this.context(db), threadId));
+  }
+
+  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord> {
+    return this.batcher.write((db) => appendQueuedTurn(this.context(db), threadId, turnStartParamsJson, options));
+  }
+
+  listVisibleQueuedTurns(threadId: string): Promise<QueuedTurnRecord[]> {
+    return this.batcher.read((db) => listVisibleQueuedTurns(this.context(db), threadId));
+  }
+
+  listVisibleQueuedTurnsPage(threadId: string, page: QueuedTurnsPageRequest): Promise<QueuedTurnsPage> {
+    return this.batcher.read((db) => listVisibleQueuedTurnsPage(this.context(db), threadId, page));
+  }
+
+  deleteQueuedTurn(threadId: string, queuedTurnId: string): Promise<boolean> {
+    return this.batcher.write((db) => deleteQueuedTurn(this.context(db), threadId, queuedTurnId));
+  }
+
+  reorderQueuedTurns(threadId: string, queuedTurnIds: readonly string[]): Promise<QueuedTurnRecord[]> {
+    return this.batcher.write((db) => reorderQueuedTurns(this.context(db), threadId, queuedTurnIds));
+  }
+
+  claimHeadQueuedTurn(threadId: string): Promise<QueuedTurnRecord | null> {
+    return this.batcher.write((db) => claimHeadQueuedTurn(this.context(db), threadId)).catch(lostClaimAsNull);
+  }
+
+  setDispatchTurnId(queuedTurnId: string, turnId: string): Promise<boolean> {
+    return this.batcher.write((db) => setDispatchTurnId(this.context(db), queuedTurnId, turnId));
+  }
+
+  removeDispatchingQueuedTurn(threadId: string, turnId: string): Promise<boolean> {
+    return this.batcher.write((db) => removeDispatchingQueuedTurn(this.context(db), threadId, turnId));
+  }
+
+  markQueuedTurnFailed(queuedTurnId: string, failureJson: string): Promise<boolean> {
+    return this.batcher.write((db) => markQueuedTurnFailed(this.context(db), queuedTurnId, failureJson));
+  }
+
+  recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number> {
+    return this.batcher.write((db) => recoverDispatchingQueuedTurns(this.context(db), threadId, failureJson));
+  }
+
+  close(): Promise<void> {
+    // batcher.close() runs before the first await, so a call made after close() in the same tick is refused.
+    this.closing ??= (async () => {
+      await this.batcher.close();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
