@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseDiffArgs } from "../codegen/diff/args.js";
 import { formatGithub } from "../codegen/diff/format/github.js";
+import { formatText } from "../codegen/diff/format/text.js";
 import { normalize } from "../codegen/diff/normalize.js";
 import { formatPath } from "../codegen/diff/path.js";
 import { lineOfPointer } from "../codegen/diff/pointer-line.js";
@@ -92,5 +93,33 @@ describe("formatGithub", () => {
     expect(line).toBe(
       '::warning file=schema/v2/X%3A1%2C2.json,title=Protocol change to check%3A property-removed::v2/X › a,b: property "a,b" removed — read by the server: 100%25 sure%0Asecond line',
     );
+  });
+});
+
+describe("formatText", () => {
+  it("shows under each method the verdict for that method's reader", () => {
+    const change: Change = {
+      kind: "variant-removed",
+      severity: "breaking",
+      reason: "read by the server: old clients may still send it",
+      detail: "variant type=localImage removed",
+      type: "v2/UserInput",
+      baseType: null,
+      path: "<type=localImage>",
+      location: null,
+      uses: [
+        { method: "turn/start", role: "params", reader: "server", experimental: false, path: "turn/start › params › input[] › <type=localImage>" },
+        { method: "turn/started", role: "params", reader: "client", experimental: false, path: "turn/started › params › input[] › <type=localImage>" },
+      ],
+      judgements: [
+        { reader: "server", severity: "breaking", reason: "read by the server: old clients may still send it" },
+        { reader: "client", severity: "safe", reason: "read by clients: the server now sends a subset" },
+      ],
+    };
+    const report: DiffReport = { version: 1, base: "b", head: "h", summary: { breaking: 1, warning: 0, safe: 0 }, changes: [change] };
+    const text = formatText(report, { failOn: "breaking" });
+    expect(text).toContain("turn/start — 1 breaking\n  BREAKING  turn/start › params › input[] › <type=localImage>  [variant-removed]\n            variant type=localImage removed — read by the server: old clients may still send it");
+    expect(text).toContain("turn/started — 1 safe\n  safe      turn/started › params › input[] › <type=localImage>  [variant-removed]\n            variant type=localImage removed — read by clients: the server now sends a subset");
+    expect(text.indexOf("turn/start —")).toBeLessThan(text.indexOf("turn/started —"));
   });
 });

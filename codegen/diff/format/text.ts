@@ -1,7 +1,9 @@
 /**
  * The human report: a summary line, then one section per method, methods with breaking
  * changes first. A change reached from several methods is listed under each, with the path
- * through that method, because the question a reader asks is "what does this do to method X".
+ * through that method and the verdict for that method's reader, because the question a
+ * reader asks is "what does this do to method X". The summary counts each change once, at
+ * its worst.
  */
 import type { Change, DiffReport, Severity } from "../types.js";
 import { atLeast, severityRank, SEVERITIES } from "../types.js";
@@ -10,9 +12,12 @@ export interface TextOptions {
   readonly failOn: Severity | "none";
 }
 
+/** A change as one method sees it: the severity and reason for that method's reader. */
 interface Entry {
   readonly change: Change;
   readonly path: string;
+  readonly severity: Severity;
+  readonly reason: string;
 }
 
 interface Section {
@@ -46,18 +51,25 @@ function sections(report: DiffReport): Section[] {
   };
   for (const change of report.changes) {
     if (change.uses.length === 0) {
-      add(UNUSED, { change, path: [change.type ?? "", change.path].filter((part) => part !== "").join(" › ") });
+      const path = [change.type ?? "", change.path].filter((part) => part !== "").join(" › ");
+      add(UNUSED, { change, path, severity: change.severity, reason: change.reason });
       continue;
     }
     const seen = new Set<string>();
     for (const use of change.uses) {
       if (seen.has(use.method)) continue;
       seen.add(use.method);
-      add(use.experimental ? `${use.method} (experimental)` : use.method, { change, path: use.path });
+      const judgement = change.judgements.find((entry) => entry.reader === use.reader);
+      add(use.experimental ? `${use.method} (experimental)` : use.method, {
+        change,
+        path: use.path,
+        severity: judgement?.severity ?? change.severity,
+        reason: judgement?.reason ?? change.reason,
+      });
     }
   }
   const worst = (section: Section): number =>
-    Math.min(...section.entries.map((entry) => severityRank(entry.change.severity)));
+    Math.min(...section.entries.map((entry) => severityRank(entry.severity)));
   return [...byTitle.values()].sort(
     (a, b) =>
       Number(a.title === UNUSED) - Number(b.title === UNUSED) ||
@@ -70,16 +82,16 @@ export function formatText(report: DiffReport, options: TextOptions): string {
   const lines: string[] = [`Protocol diff ${report.base} → ${report.head}: ${countLine(report.summary)}`];
   if (report.changes.length === 0) lines.push("No protocol changes.");
   for (const section of sections(report)) {
-    const counts = SEVERITIES.map((severity) => [severity, section.entries.filter((entry) => entry.change.severity === severity).length] as const)
+    const counts = SEVERITIES.map((severity) => [severity, section.entries.filter((entry) => entry.severity === severity).length] as const)
       .filter(([, count]) => count > 0)
       .map(([severity, count]) => (severity === "warning" && count > 1 ? `${count} warnings` : `${count} ${severity}`));
     lines.push("", `${section.title} — ${counts.join(", ")}`);
     const entries = [...section.entries].sort(
-      (a, b) => severityRank(a.change.severity) - severityRank(b.change.severity) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+      (a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
     );
-    for (const { change, path } of entries) {
-      lines.push(`  ${LABEL[change.severity]}  ${path}  [${change.kind}]`);
-      lines.push(`            ${change.detail} — ${change.reason}`);
+    for (const { change, path, severity, reason } of entries) {
+      lines.push(`  ${LABEL[severity]}  ${path}  [${change.kind}]`);
+      lines.push(`            ${change.detail} — ${reason}`);
     }
   }
   lines.push("", verdictLine(report, options.failOn));

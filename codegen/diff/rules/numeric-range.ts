@@ -46,7 +46,14 @@ function range(schema: JsonSchemaObject): Interval {
 
 function label(schema: JsonSchemaObject): string {
   const name = numericFormatName(schema);
-  return `${renderInterval(range(schema))}${name === undefined ? "" : ` (${name})`}`;
+  if (name === undefined) return renderInterval(range(schema));
+  const format = numericFormat(name);
+  const interval = range(schema);
+  // Doubles print 2^64-1 as 18446744073709552000; the format's own bounds are exact.
+  const exact =
+    format?.min !== undefined && format.max !== undefined &&
+    interval.low === Number(format.min) && interval.high === Number(format.max) && !interval.lowExclusive && !interval.highExclusive;
+  return `${exact ? `[${String(format.min)}..${String(format.max)}]` : renderInterval(interval)} (${name})`;
 }
 
 export const numericRangeRule: KeywordRule = {
