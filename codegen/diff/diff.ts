@@ -2,15 +2,17 @@
  * The engine: two protocol models in, a report out. Methods are compared by name, their
  * params and result types walked pairwise, every change judged for the readers that reach it.
  */
-import type { NamedType, ProtocolModel } from "../model/model.js";
+import type { ProtocolModel } from "../model/model.js";
 import type { RawChange } from "./context.js";
 import { judgeChange, type Judged, type ReaderUse } from "./judge.js";
 import { compareMethods, type MethodChange } from "./methods.js";
 import { PairGraph, type PairRecord } from "./pairs.js";
 import { formatPath } from "./path.js";
-import { closure, collectUses, reachableTypes, type PairUse } from "./reach.js";
+import { closure, collectUses, type PairUse } from "./reach.js";
+import { mergeRenames, RENAMED, renameChange, settleRetarget } from "./renames.js";
 import type { Change, ChangeUse, DiffReport, Severity } from "./types.js";
 import { severityRank } from "./types.js";
+import { lonelyTypes, orphanPairs } from "./unused-types.js";
 import { judge, verdict } from "./verdicts.js";
 
 export interface DiffOptions {
@@ -19,8 +21,6 @@ export interface DiffOptions {
   readonly baseLabel?: string;
   readonly headLabel?: string;
 }
-
-const RENAMED = "the wire format is unchanged; only generated type names change";
 
 export function diffModels(base: ProtocolModel, head: ProtocolModel, options: DiffOptions = {}): DiffReport {
   const strict = { strictExperimental: options.strictExperimental ?? false };
@@ -58,58 +58,6 @@ export function diffModels(base: ProtocolModel, head: ProtocolModel, options: Di
   };
 }
 
-/** Same-id types that no method reaches on either side: compared, but judged as orphans. */
-function orphanPairs(base: ProtocolModel, head: ProtocolModel, graph: PairGraph): PairRecord[] {
-  const reachedBefore = reachableTypes(base);
-  const reachedAfter = reachableTypes(head);
-  return base.types.flatMap((type) => {
-    if (reachedBefore.has(type.id) || reachedAfter.has(type.id)) return [];
-    const record = graph.request(type.id, type.id);
-    return record === undefined ? [] : [record];
-  });
-}
-
-/** Types added or removed that no method reaches: only generated code notices them. */
-function lonelyTypes(base: ProtocolModel, head: ProtocolModel): Change[] {
-  const idsBefore = new Set(base.types.map((type) => type.id));
-  const idsAfter = new Set(head.types.map((type) => type.id));
-  const reachedBefore = reachableTypes(base);
-  const reachedAfter = reachableTypes(head);
-  const lonely = (type: NamedType, removed: boolean): Change => {
-    const judged = verdict(
-      removed ? "warning" : "safe",
-      removed ? "no method uses it, but code importing its generated type breaks" : "no method uses it yet",
-    );
-    return {
-      kind: removed ? "type-removed" : "type-added",
-      severity: judged.severity,
-      reason: judged.reason,
-      detail: `type ${type.id} ${removed ? "removed" : "added"}`,
-      type: type.id,
-      baseType: null,
-      path: "",
-      location: { side: removed ? "base" : "head", file: type.source.file, pointer: type.source.pointer },
-      uses: [],
-      judgements: [],
-    };
-  };
-  return [
-    ...base.types.filter((type) => !idsAfter.has(type.id) && !reachedBefore.has(type.id)).map((type) => lonely(type, true)),
-    ...head.types.filter((type) => !idsBefore.has(type.id) && !reachedAfter.has(type.id)).map((type) => lonely(type, false)),
-  ];
-}
-
-/** A retargeted reference whose two types accept the same messages is a rename. */
-function settleRetarget(
-  raw: Pick<RawChange, "kind" | "detail" | "retarget">,
-  graph: PairGraph,
-): { kind: RawChange["kind"]; detail: string; renamed: boolean } {
-  if (raw.retarget === undefined) return { kind: raw.kind, detail: raw.detail, renamed: false };
-  const record = graph.get(raw.retarget.base, raw.retarget.head);
-  if (record === undefined || !graph.equivalent(record)) return { kind: raw.kind, detail: raw.detail, renamed: false };
-  return { kind: "type-renamed", detail: `type ${raw.retarget.base} renamed to ${raw.retarget.head}`, renamed: true };
-}
-
 function typeChange(
   raw: RawChange,
   record: PairRecord,
@@ -143,54 +91,6 @@ function typeChange(
     uses,
     judgements: judged.judgements,
   };
-}
-
-/** A rename is about the renamed type, wherever it is referenced from. */
-function renameChange(
-  retarget: { readonly base: string; readonly head: string },
-  graph: PairGraph,
-  uses: readonly ChangeUse[],
-  judged: Judged,
-): Change {
-  const source = graph.type("head", retarget.head)?.source;
-  return {
-    kind: "type-renamed",
-    severity: judged.severity,
-    reason: judged.reason,
-    detail: `type ${retarget.base} renamed to ${retarget.head}`,
-    type: retarget.head,
-    baseType: retarget.base,
-    path: "",
-    location: source === undefined ? null : { side: "head", file: source.file, pointer: source.pointer },
-    uses,
-    judgements: judged.judgements,
-  };
-}
-
-/** One change per renamed type, listing every reference site among its uses. */
-function mergeRenames(changes: readonly Change[]): Change[] {
-  const renames = new Map<string, Change>();
-  const rest: Change[] = [];
-  for (const change of changes) {
-    if (change.kind !== "type-renamed") {
-      rest.push(change);
-      continue;
-    }
-    const key = `${change.baseType ?? ""}\u0000${change.type ?? ""}`;
-    const known = renames.get(key);
-    if (known === undefined) {
-      renames.set(key, change);
-      continue;
-    }
-    const paths = new Set(known.uses.map((use) => `${use.method}\u0000${use.path}`));
-    const readers = new Set(known.judgements.map((judgement) => judgement.reader));
-    renames.set(key, {
-      ...known,
-      uses: [...known.uses, ...change.uses.filter((use) => !paths.has(`${use.method}\u0000${use.path}`))],
-      judgements: [...known.judgements, ...change.judgements.filter((judgement) => !readers.has(judgement.reader))],
-    });
-  }
-  return [...rest, ...renames.values()];
 }
 
 function methodChange(change: MethodChange, graph: PairGraph, options: { strictExperimental: boolean }): Change {

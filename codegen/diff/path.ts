@@ -35,11 +35,6 @@ export function formatPath(segments: readonly PathSegment[]): string {
   return parts.join(SEPARATOR);
 }
 
-/** Joins non-empty path strings. */
-export function joinPaths(...paths: readonly string[]): string {
-  return paths.filter((path) => path !== "").join(SEPARATOR);
-}
-
 /** RFC 6901 escaping of one reference token. */
 export function pointerToken(token: string | number): string {
   return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
