@@ -34,6 +34,8 @@ export interface PostgresQueueStoreOptions {
    * Default 2.
    */
   poolSize?: number;
+  /** Shown in pg_stat_activity, e.g. to tell instances apart. Default "thread-queue-store". */
+  applicationName?: string;
   /** Schema holding the tables (created if missing); default: the connection's search_path. */
   schema?: string;
   /** Give up connecting after this long. Default 5000. */
@@ -89,7 +91,7 @@ export class PostgresQueueStore implements QueueStore {
       statementTimeoutMs,
       queryTimeoutMs: positive("queryTimeoutMs", options.queryTimeoutMs ?? statementTimeoutMs + 5_000),
       idleInTransactionTimeoutMs: 60_000,
-      applicationName: "thread-queue-store",
+      applicationName: options.applicationName ?? "thread-queue-store",
       onConnectionError: options.onConnectionError,
     });
     try {
@@ -114,7 +116,7 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord> {
-    return this.batcher.write((db) => appendQueuedTurn(this.context(db), threadId, turnStartParamsJson, options));
+    return this.batcher.write((db) => appendQueuedTurn(this.context(db), threadId, turnStartParamsJson, options), { threadId });
   }
 
   listVisibleQueuedTurns(threadId: string): Promise<QueuedTurnRecord[]> {
@@ -126,31 +128,31 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   deleteQueuedTurn(threadId: string, queuedTurnId: string): Promise<boolean> {
-    return this.batcher.write((db) => deleteQueuedTurn(this.context(db), threadId, queuedTurnId));
+    return this.batcher.write((db) => deleteQueuedTurn(this.context(db), threadId, queuedTurnId), { threadId });
   }
 
   reorderQueuedTurns(threadId: string, queuedTurnIds: readonly string[]): Promise<QueuedTurnRecord[]> {
-    return this.batcher.write((db) => reorderQueuedTurns(this.context(db), threadId, queuedTurnIds));
+    return this.batcher.write((db) => reorderQueuedTurns(this.context(db), threadId, queuedTurnIds), { threadId });
   }
 
   claimHeadQueuedTurn(threadId: string): Promise<QueuedTurnRecord | null> {
-    return this.batcher.write((db) => claimHeadQueuedTurn(this.context(db), threadId)).catch(lostClaimAsNull);
+    return this.batcher.write((db) => claimHeadQueuedTurn(this.context(db), threadId), { threadId }).catch(lostClaimAsNull);
   }
 
   setDispatchTurnId(queuedTurnId: string, turnId: string): Promise<boolean> {
-    return this.batcher.write((db) => setDispatchTurnId(this.context(db), queuedTurnId, turnId));
+    return this.batcher.write((db) => setDispatchTurnId(this.context(db), queuedTurnId, turnId), { queuedTurnId });
   }
 
   removeDispatchingQueuedTurn(threadId: string, turnId: string): Promise<boolean> {
-    return this.batcher.write((db) => removeDispatchingQueuedTurn(this.context(db), threadId, turnId));
+    return this.batcher.write((db) => removeDispatchingQueuedTurn(this.context(db), threadId, turnId), { threadId });
   }
 
   markQueuedTurnFailed(queuedTurnId: string, failureJson: string): Promise<boolean> {
-    return this.batcher.write((db) => markQueuedTurnFailed(this.context(db), queuedTurnId, failureJson));
+    return this.batcher.write((db) => markQueuedTurnFailed(this.context(db), queuedTurnId, failureJson), { queuedTurnId });
   }
 
   recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number> {
-    return this.batcher.write((db) => recoverDispatchingQueuedTurns(this.context(db), threadId, failureJson));
+    return this.batcher.write((db) => recoverDispatchingQueuedTurns(this.context(db), threadId, failureJson), { threadId });
   }
 
   close(): Promise<void> {

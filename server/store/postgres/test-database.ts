@@ -25,8 +25,10 @@ export interface TestDatabase {
   /** URL of this file's database. */
   url: string;
   name: string;
-  /** A superuser connection to this file's database. */
-  admin: pg.Client;
+  /** Superuser connections to this file's database (a pool: queries may overlap). */
+  admin: pg.Pool;
+  /** A session of its own (for transactions that hold locks); the caller ends it. */
+  connect(): Promise<pg.Client>;
   /** A schema name not used before in this file. */
   newSchema(): string;
   /** A store on a fresh schema, unless `options.schema` names one. */
@@ -71,8 +73,7 @@ async function createTestDatabase(serverUrl: string): Promise<{ database: TestDa
     await server.end();
   }
   const url = withDatabase(serverUrl, name);
-  const admin = new pg.Client({ connectionString: url, application_name: ADMIN_APPLICATION });
-  await admin.connect();
+  const admin = new pg.Pool({ connectionString: url, application_name: ADMIN_APPLICATION, max: 4 });
   const stores = new Set<OpenedStore>();
   let schemas = 0;
   const newSchema = () => `store_${++schemas}`;
@@ -81,6 +82,13 @@ async function createTestDatabase(serverUrl: string): Promise<{ database: TestDa
     url,
     name,
     admin,
+    async connect() {
+      const client = new pg.Client({ connectionString: url, application_name: ADMIN_APPLICATION });
+      // Dropping the database at the end ends sessions a failed test left open; not a crash.
+      client.on("error", () => undefined);
+      await client.connect();
+      return client;
+    },
     newSchema,
     async openStore(options = {}) {
       const schema = options.schema ?? newSchema();
@@ -111,6 +119,26 @@ async function createTestDatabase(serverUrl: string): Promise<{ database: TestDa
     }
   };
   return { database, drop };
+}
+
+/** Polls until `check` holds; the bound only turns a hang into a failure naming what was awaited. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, boundMs = 15_000): Promise<void> {
+  const giveUpAt = Date.now() + boundMs;
+  while (!(await check())) {
+    if (Date.now() > giveUpAt) throw new Error(`gave up waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Whether a session of this database (by backend pid or application_name) waits for a lock. */
+export async function waitsForLock(admin: pg.Pool, session: { pid: number } | { applicationName: string }): Promise<boolean> {
+  const { rows } = await admin.query(
+    `SELECT 1 FROM pg_stat_activity
+     WHERE datname = current_database() AND wait_event_type = 'Lock'
+       AND (pid = $1 OR application_name = $2)`,
+    "pid" in session ? [session.pid, null] : [null, session.applicationName],
+  );
+  return rows.length > 0;
 }
 
 function withDatabase(serverUrl: string, database: string): string {

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { CommittedBatch } from "../sqlite/write-batcher.js";
 import { BatchQueue } from "./batch-queue.js";
 import { isConnectionLost, isRetryable, StoreUnavailableError, toStoreFailure } from "./errors.js";
+import { lockThreadsInOrder, type ThreadLockTargets } from "./ops/lock-thread.js";
 
 /**
  * Group commit on PostgreSQL. A batch (see BatchQueue) with writes runs in ONE transaction on
@@ -11,9 +12,12 @@ import { isConnectionLost, isRetryable, StoreUnavailableError, toStoreFailure } 
  * Each op runs inside its own SAVEPOINT: one op's failure (unknown thread, reorder mismatch)
  * is rolled back alone and rejects only its promise. If the transaction itself is lost (the
  * connection dies, COMMIT fails) every op of the batch rejects, even those that ran: none of
- * their effects were acknowledged. A deadlock victim (another instance locked the same threads
- * in the other order) had no effect either; it runs again in the next batch, after this one's
- * locks are gone.
+ * their effects were acknowledged.
+ *
+ * Before its ops, a batch locks every thread they name, in id order (ops/lock-thread.ts), so
+ * batches of several instances never lock the same threads in opposite orders. Should a
+ * deadlock still pick this batch as its victim (a writer outside the store), the victim had no
+ * effect: the whole batch, or the one op, runs again in the next batch.
  *
  * Reads share the queue so that they see every earlier call's effect; a batch of reads alone
  * runs without a transaction.
@@ -31,9 +35,13 @@ export interface PgWriteBatcherOptions {
 
 type Work = (db: pg.PoolClient) => Promise<unknown>;
 
+/** The thread a write changes, named directly or through one of its queued turns. */
+export type ThreadLock = { threadId: string } | { queuedTurnId: string };
+
 interface QueuedOp {
   kind: "read" | "write";
   work: Work;
+  lock: ThreadLock | undefined;
   attempts: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -41,8 +49,8 @@ interface QueuedOp {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-// Combined into one round trip each; they take no parameters.
-const BEGIN = "BEGIN; SAVEPOINT op";
+// One round trip each (they take no parameters, so several fit in one simple query).
+const FIRST_OP = "SAVEPOINT op";
 const NEXT_OP = "RELEASE SAVEPOINT op; SAVEPOINT op";
 const UNDO_OP = "ROLLBACK TO SAVEPOINT op";
 
@@ -59,11 +67,12 @@ export class PgWriteBatcher {
   }
 
   read<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.enqueue("read", work);
+    return this.enqueue("read", work, undefined);
   }
 
-  write<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.enqueue("write", work);
+  /** `lock` names the thread the write will lock, so the batch can lock it up front, in order. */
+  write<T>(work: (db: pg.PoolClient) => Promise<T>, lock?: ThreadLock): Promise<T> {
+    return this.enqueue("write", work, lock);
   }
 
   /** Runs everything already accepted, then refuses new work. */
@@ -71,9 +80,9 @@ export class PgWriteBatcher {
     return this.queue.close();
   }
 
-  private enqueue<T>(kind: QueuedOp["kind"], work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  private enqueue<T>(kind: QueuedOp["kind"], work: (db: pg.PoolClient) => Promise<T>, lock: ThreadLock | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ kind, work, attempts: 0, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ kind, work, lock, attempts: 0, resolve: resolve as (value: unknown) => void, reject });
     });
   }
 
@@ -89,11 +98,13 @@ export class PgWriteBatcher {
       for (const op of batch) op.reject(toStoreFailure(error));
       return;
     }
+    for (const op of batch) op.attempts++;
     const outcomes: Outcome[] = [];
     try {
+      const targets = lockTargets(batch);
+      if (targets) await lockThreadsInOrder(client, targets);
       for (const op of batch) {
-        if (outcomes.length > 0) await client.query(NEXT_OP);
-        op.attempts++;
+        await client.query(outcomes.length === 0 ? FIRST_OP : NEXT_OP);
         const outcome = await attempt(() => op.work(client));
         if (!outcome.ok) {
           if (isConnectionLost(outcome.error)) throw outcome.error;
@@ -108,7 +119,7 @@ export class PgWriteBatcher {
       // Nothing of this batch survived, so no op of it may be reported as done. The connection's
       // state is unknown: it is closed rather than returned to the pool.
       client.release(asError(error));
-      for (const op of batch) op.reject(toStoreFailure(error));
+      this.settleLost(batch, error);
       return;
     }
     client.release();
@@ -116,12 +127,25 @@ export class PgWriteBatcher {
     this.options.onCommit?.({ ops: batch.length, writes });
     const again: QueuedOp[] = [];
     batch.forEach((op, index) => {
-      const outcome = outcomes[index];
-      if (outcome?.ok) op.resolve(outcome.value);
-      else if (isRetryable(outcome?.error) && op.attempts < this.maxAttempts) again.push(op);
-      else op.reject(toStoreFailure(outcome ? outcome.error : new Error("operation was not run")));
+      const outcome = outcomes[index] ?? { ok: false, error: new Error("operation was not run") };
+      if (outcome.ok) op.resolve(outcome.value);
+      else if (this.mayRetry(op, outcome.error)) again.push(op);
+      else op.reject(toStoreFailure(outcome.error));
     });
     if (again.length > 0) this.queue.pushFront(again);
+  }
+
+  /** The transaction is gone. A deadlock victim is run again; anything else fails every op. */
+  private settleLost(batch: readonly QueuedOp[], error: unknown): void {
+    if (batch.every((op) => this.mayRetry(op, error))) {
+      this.queue.pushFront(batch);
+      return;
+    }
+    for (const op of batch) op.reject(toStoreFailure(error));
+  }
+
+  private mayRetry(op: QueuedOp, error: unknown): boolean {
+    return isRetryable(error) && op.attempts < this.maxAttempts;
   }
 
   /**
@@ -133,7 +157,7 @@ export class PgWriteBatcher {
     for (let tries = 1; ; tries++) {
       const client = await this.connect();
       try {
-        await client.query(BEGIN);
+        await client.query("BEGIN");
         return client;
       } catch (error) {
         client.release(asError(error));
@@ -169,6 +193,17 @@ export class PgWriteBatcher {
       throw new StoreUnavailableError(error);
     }
   }
+}
+
+function lockTargets(batch: readonly QueuedOp[]): ThreadLockTargets | undefined {
+  const threadIds = new Set<string>();
+  const queuedTurnIds = new Set<string>();
+  for (const { lock } of batch) {
+    if (lock && "threadId" in lock) threadIds.add(lock.threadId);
+    else if (lock) queuedTurnIds.add(lock.queuedTurnId);
+  }
+  if (threadIds.size === 0 && queuedTurnIds.size === 0) return undefined;
+  return { threadIds: [...threadIds], queuedTurnIds: [...queuedTurnIds] };
 }
 
 async function attempt(work: () => Promise<unknown>): Promise<Outcome> {

@@ -18,6 +18,20 @@ const LOCK_THREAD_OF_QUEUED_TURN = statement(
    FOR UPDATE OF threads`,
 );
 
+/**
+ * The batcher takes the same locks for a whole batch first, in one global order (by id), so
+ * that two instances whose batches touch the same threads in different call orders wait for
+ * each other instead of deadlocking. The ops' own locks are then already held.
+ */
+const LOCK_THREADS_IN_ORDER = statement(
+  "lock_threads_in_order",
+  `SELECT id FROM threads
+   WHERE id = ANY($1::text[])
+      OR id IN (SELECT thread_id FROM thread_queued_turns WHERE queued_turn_id = ANY($2::text[]))
+   ORDER BY id
+   FOR UPDATE`,
+);
+
 /** False when the thread does not exist (nothing is locked then). */
 export async function lockThread(db: Db, threadId: string): Promise<boolean> {
   return (await run(db, LOCK_THREAD, [threadId])).rows.length > 0;
@@ -26,4 +40,14 @@ export async function lockThread(db: Db, threadId: string): Promise<boolean> {
 /** For ops that know only the queued turn; false when that row does not exist. */
 export async function lockThreadOfQueuedTurn(db: Db, queuedTurnId: string): Promise<boolean> {
   return (await run(db, LOCK_THREAD_OF_QUEUED_TURN, [queuedTurnId])).rows.length > 0;
+}
+
+export interface ThreadLockTargets {
+  threadIds: readonly string[];
+  /** Threads named through one of their queued turns. */
+  queuedTurnIds: readonly string[];
+}
+
+export async function lockThreadsInOrder(db: Db, { threadIds, queuedTurnIds }: ThreadLockTargets): Promise<void> {
+  await run(db, LOCK_THREADS_IN_ORDER, [[...threadIds], [...queuedTurnIds]]);
 }
