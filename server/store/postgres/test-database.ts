@@ -24,6 +24,8 @@ export interface OpenedStore {
 export interface TestDatabase {
   /** URL of this file's database. */
   url: string;
+  /** THREAD_QUEUE_TEST_PG_URL: the server's maintenance database. */
+  serverUrl: string;
   name: string;
   /** Superuser connections to this file's database (a pool: queries may overlap). */
   admin: pg.Pool;
@@ -80,6 +82,7 @@ async function createTestDatabase(serverUrl: string): Promise<{ database: TestDa
 
   const database: TestDatabase = {
     url,
+    serverUrl,
     name,
     admin,
     async connect() {

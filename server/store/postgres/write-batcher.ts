@@ -167,22 +167,32 @@ export class PgWriteBatcher {
   }
 
   private async runReads(batch: readonly QueuedOp[]): Promise<void> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.connect();
-    } catch (error) {
-      for (const op of batch) op.reject(toStoreFailure(error));
+    for (let tries = 1; ; tries++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.connect();
+      } catch (error) {
+        for (const op of batch) op.reject(toStoreFailure(error));
+        return;
+      }
+      const outcomes: Outcome[] = [];
+      let lost: unknown;
+      for (const op of batch) {
+        const outcome: Outcome = lost === undefined ? await attempt(() => op.work(client)) : { ok: false, error: lost };
+        if (!outcome.ok && isConnectionLost(outcome.error)) lost ??= outcome.error;
+        outcomes.push(outcome);
+      }
+      client.release(lost === undefined ? undefined : asError(lost));
+      // Reads change nothing, so a batch whose connection was dead from the start (see begin())
+      // runs once more on a fresh one.
+      if (tries < 2 && lost !== undefined && outcomes[0]?.ok === false && outcomes[0].error === lost) continue;
+      batch.forEach((op, index) => {
+        const outcome = outcomes[index] ?? { ok: false, error: new Error("operation was not run") };
+        if (outcome.ok) op.resolve(outcome.value);
+        else op.reject(toStoreFailure(outcome.error));
+      });
       return;
     }
-    let lost: unknown;
-    for (const op of batch) {
-      op.attempts++;
-      const outcome: Outcome = lost === undefined ? await attempt(() => op.work(client)) : { ok: false, error: lost };
-      if (!outcome.ok && lost === undefined && isConnectionLost(outcome.error)) lost = outcome.error;
-      if (outcome.ok) op.resolve(outcome.value);
-      else op.reject(toStoreFailure(outcome.error));
-    }
-    client.release(lost === undefined ? undefined : asError(lost));
   }
 
   /** Any failure to get a connection (refused, timed out, too many clients) is an outage. */
