@@ -83,7 +83,8 @@ async function run(flags: ServerFlags, logger: Logger): Promise<number> {
     });
     try {
       const address = await listener.listen({ host: flags.listen.host, port: flags.listen.port });
-      logger.info(`listening on ${address.url}, database ${flags.db}`);
+      // Printed whatever the log level: with port 0 this is how a supervisor learns the port.
+      process.stderr.write(`[thread-queue-server] listening on ${address.url}, database ${flags.db}\n`);
     } catch (error) {
       logger.error(`cannot listen on ${flags.listen.host}:${flags.listen.port}`, error);
       await server.close();

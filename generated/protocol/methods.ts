@@ -249,3 +249,9 @@ export const experimentalMethods: ReadonlySet<string> = new Set<Method>([
     "thread/queue/list",
     "thread/queue/reorder"
 ]);
+
+/** The `methodInfo` entry of any incoming method name, or undefined when the protocol has none. */
+export function lookupMethodInfo(method: string): MethodInfo | undefined {
+    // Own properties only, so that "toString" or "__proto__" never reach Object.prototype.
+    return Object.hasOwn(methodInfo, method) ? (methodInfo as MethodInfoTable)[method as Method] : undefined;
+}
