@@ -125,6 +125,11 @@ export class PgWriteBatcher {
     client.release();
     const writes = batch.filter((op) => op.kind === "write").length;
     this.options.onCommit?.({ ops: batch.length, writes });
+    this.settle(batch, outcomes);
+  }
+
+  /** Resolves what succeeded, queues deadlock victims for the next batch, rejects the rest. */
+  private settle(batch: readonly QueuedOp[], outcomes: readonly Outcome[]): void {
     const again: QueuedOp[] = [];
     batch.forEach((op, index) => {
       const outcome = outcomes[index] ?? { ok: false, error: new Error("operation was not run") };
@@ -178,6 +183,7 @@ export class PgWriteBatcher {
       const outcomes: Outcome[] = [];
       let lost: unknown;
       for (const op of batch) {
+        op.attempts++;
         const outcome: Outcome = lost === undefined ? await attempt(() => op.work(client)) : { ok: false, error: lost };
         if (!outcome.ok && isConnectionLost(outcome.error)) lost ??= outcome.error;
         outcomes.push(outcome);
@@ -185,12 +191,9 @@ export class PgWriteBatcher {
       client.release(lost === undefined ? undefined : asError(lost));
       // Reads change nothing, so a batch whose connection was dead from the start (see begin())
       // runs once more on a fresh one.
-      if (tries < 2 && lost !== undefined && outcomes[0]?.ok === false && outcomes[0].error === lost) continue;
-      batch.forEach((op, index) => {
-        const outcome = outcomes[index] ?? { ok: false, error: new Error("operation was not run") };
-        if (outcome.ok) op.resolve(outcome.value);
-        else op.reject(toStoreFailure(outcome.error));
-      });
+      const deadFromStart = lost !== undefined && outcomes[0]?.ok === false && outcomes[0].error === lost;
+      if (tries < 2 && deadFromStart) continue;
+      this.settle(batch, outcomes);
       return;
     }
   }
