@@ -66,6 +66,11 @@ Options:
                    that already exists; nothing else is generated.
   -h, --help       Show this help.
 
+Subcommands:
+  diff --base <git-ref|dir|bundle> [--format text|json|github] [--fail-on LEVEL]
+                   Classify every schema change against a base by who it breaks
+                   (see docs/protocol-evolution.md; \`npm run codegen -- diff --help\`).
+
 Exit codes:
   0  success (with --check: the output is up to date)
   1  --check only: the output differs from the schema (diff on stdout)

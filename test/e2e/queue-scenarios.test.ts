@@ -5,6 +5,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ThreadQueueListResponse } from "../../generated/types/v2/index.js";
 import { createHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 import { agentText, listIds, queueTurn, rpcFailure, startThread, textTurn } from "../support/scenario-helpers.js";
 
@@ -133,7 +134,7 @@ describe.each(TRANSPORTS)("queue scenarios over %s", (kind) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = await client.client.request("thread/queue/list", { threadId, limit: 3, cursor });
+      const page: ThreadQueueListResponse = await client.client.request("thread/queue/list", { threadId, limit: 3, cursor });
       seen.push(...page.data.map((t) => t.id));
       cursor = page.nextCursor;
       pages += 1;
