@@ -136,7 +136,7 @@ describe.each(TRANSPORTS)("queue scenarios over %s", (kind) => {
     do {
       const page: ThreadQueueListResponse = await client.client.request("thread/queue/list", { threadId, limit: 3, cursor });
       seen.push(...page.data.map((t) => t.id));
-      cursor = page.nextCursor;
+      cursor = page.nextCursor ?? null;
       pages += 1;
     } while (cursor !== null);
     expect(seen).toEqual(ids);
