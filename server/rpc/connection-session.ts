@@ -59,7 +59,8 @@ export class ConnectionSession implements NotificationSubscriber {
   private inFlight = 0;
   /** Requests and notifications being handled, so shutdown can wait for them. */
   private readonly running = new Set<Promise<void>>();
-  private closed = false;
+  /** The peer will send nothing more; it is unsubscribed from threads. */
+  private inputClosed = false;
   /** Sends leave in the order they were issued, one at a time. */
   private outbox: Promise<void> = Promise.resolve();
 
@@ -101,7 +102,7 @@ export class ConnectionSession implements NotificationSubscriber {
   }
 
   notify<M extends keyof ServerNotifications & string>(method: M, params: ServerNotifications[M]["params"]): void {
-    if (this.closed || this.handshake !== "ready") return;
+    if (this.inputClosed || this.handshake !== "ready") return;
     if (isExperimental(method) && !this.experimentalApi) return;
     if (this.optOut.has(method)) return;
     this.send(this.envelope({ method, params }, this.peerSpeaksJsonRpc2));
@@ -217,16 +218,20 @@ export class ConnectionSession implements NotificationSubscriber {
     return echo ? { jsonrpc: "2.0", ...message } : message;
   }
 
+  /**
+   * The transport's `onclose` means "no more input"; answers to requests already read are
+   * still sent (stdio keeps stdout open after stdin EOF). A send on a dead channel rejects,
+   * which is expected when a client disconnects with answers pending.
+   */
   private send(message: JsonRpcMessage): void {
-    if (this.closed) return;
     this.outbox = this.outbox.then(
-      () => this.transport.send(message).catch((error: unknown) => this.options.logger.warn("send failed", error)),
+      () => this.transport.send(message).catch((error: unknown) => this.options.logger.debug(`send failed: ${String(error)}`)),
     );
   }
 
   private handleClose(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.inputClosed) return;
+    this.inputClosed = true;
     this.options.onClose(this);
   }
 }

@@ -26,8 +26,9 @@ export class QueueServer {
       maxInFlightRequests: this.runtime.options.maxInFlightRequests,
       logger: this.runtime.logger,
       onClose: (closed) => {
-        this.sessions.delete(closed);
         this.runtime.registry.unsubscribeEverywhere(closed);
+        // Requests read before the close are still answered; shutdown waits for them.
+        void closed.idle().then(() => this.sessions.delete(closed));
         onClose?.();
       },
     });
