@@ -64,7 +64,7 @@ async function runCodegen(argv: string[]): Promise<{ code: number; stdout: strin
   let stderr = "";
   const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: repoRoot }, {
     emitters: [() => { throw new Error("emitters must not run on a schema with errors"); }],
-    scaffoldEmitter: () => [],
+    scaffoldEmitter: () => () => [],
   });
   return { code, stdout, stderr };
 }

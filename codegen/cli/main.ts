@@ -21,7 +21,8 @@ export interface CliIo {
 /** The emitters to run; injectable so tests do not depend on the real emitters. */
 export interface Toolkit {
   readonly emitters: readonly Emitter[];
-  readonly scaffoldEmitter: Emitter;
+  /** The scaffold for a target folder and the output folder its stubs import from. */
+  readonly scaffoldEmitter: (scaffoldDir: string, outDir: string) => Emitter;
 }
 
 export const ExitCode = {
@@ -67,7 +68,8 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   if (options.scaffold !== undefined) {
     const directory = path.resolve(io.cwd, options.scaffold);
     const label = displayPath(directory, io.cwd);
-    const outcome = await writeScaffold(directory, runEmitters([kit.scaffoldEmitter], model));
+    const emitter = kit.scaffoldEmitter(directory, path.resolve(io.cwd, options.out));
+    const outcome = await writeScaffold(directory, runEmitters([emitter], model));
     for (const file of outcome.written) io.stdout(`wrote ${label}/${file}\n`);
     for (const file of outcome.kept) io.stdout(`kept ${label}/${file} (exists; scaffold never overwrites)\n`);
     io.stdout(`codegen --scaffold: ${outcome.written.length} written, ${outcome.kept.length} kept in ${label}.\n`);
@@ -117,8 +119,8 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
 
 // Imported on demand so `--help` and schema errors do not pay for loading every emitter.
 async function defaultToolkit(): Promise<Toolkit> {
-  const { allEmitters, scaffoldEmitter } = await import("../emit/index.js");
-  return { emitters: allEmitters, scaffoldEmitter };
+  const { allEmitters, scaffoldEmitterFor } = await import("../emit/index.js");
+  return { emitters: allEmitters, scaffoldEmitter: scaffoldEmitterFor };
 }
 
 /** The command that brings the output up to date, repeating only non-default flags. */

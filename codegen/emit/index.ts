@@ -4,7 +4,7 @@ import { emitClient } from "./client/index.js";
 import { emitProtocol } from "./protocol/index.js";
 import { emitRuntime } from "./runtime/index.js";
 import { emitServer } from "./server/index.js";
-import { emitHandlerStubs } from "./server/scaffold.js";
+import { handlerStubsEmitterFor } from "./server/scaffold.js";
 import { emitTypes } from "./types/index.js";
 import { emitValidators } from "./validators/index.js";
 
@@ -22,5 +22,8 @@ export const allEmitters: readonly Emitter[] = [
   emitBundle,
 ];
 
-/** Writes a stub handler per client→server method, for `--scaffold DIR` (never overwrites). */
-export const scaffoldEmitter: Emitter = emitHandlerStubs;
+/**
+ * The stub handlers for `--scaffold DIR` (one per client→server method, never overwriting),
+ * importing the generated server from `outDir` by its path relative to `scaffoldDir`.
+ */
+export const scaffoldEmitterFor: (scaffoldDir: string, outDir: string) => Emitter = handlerStubsEmitterFor;
