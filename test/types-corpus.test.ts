@@ -58,13 +58,9 @@ describe.skipIf(!existsSync(bundle))(
       expect(v2?.contents).toContain("export type RequestId = string | number;");
     });
 
-    it("emits all 667 types well under a second, identically each time", () => {
-      const started = performance.now();
-      const again = emitTypes(model);
-      const elapsed = performance.now() - started;
-      expect(again).toEqual(files);
-      // Typically ~150 ms; the bound leaves room for a busy CI machine.
-      expect(elapsed).toBeLessThan(1000);
+    // Speed is measured by `npm run bench` (codegen-corpus), never asserted here.
+    it("emits all 667 types identically each time", () => {
+      expect(emitTypes(model)).toEqual(files);
     });
   },
 );

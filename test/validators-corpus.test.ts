@@ -23,7 +23,6 @@ type Result = { ok: true } | { ok: false; errors: { instancePath: string; keywor
 
 let model: ProtocolModel;
 let files: GeneratedFile[];
-let emitMs = 0;
 let tree: GeneratedTree | undefined;
 
 beforeAll(async () => {
@@ -31,20 +30,16 @@ beforeAll(async () => {
   const loaded = await loadProtocol(CORPUS_BUNDLE, { cwd: REPO_ROOT });
   if (!loaded.ok) throw new Error(`the corpus does not load: ${JSON.stringify(loaded.errors.slice(0, 3))}`);
   model = loaded.model;
-  const started = performance.now();
   files = emitValidators(model);
-  emitMs = performance.now() - started;
   tree = writeGeneratedTree([...emitTypes(model), ...files]);
 });
 
 afterAll(() => tree?.remove());
 
 describe.skipIf(!present)(`validators for the upstream corpus${note}`, () => {
-  it("compile at codegen time within a few seconds", () => {
+  it("compile at codegen time", () => {
     expect(model.types.length).toBeGreaterThan(600);
     expect(files.find((file) => file.path === "validators/v2/index.ts")?.contents).toContain("export function validateThreadListParams(");
-    // About one second on a developer machine; the bound leaves room for a busy CI runner.
-    expect(emitMs).toBeLessThan(10_000);
   });
 
   it("typecheck together with the generated types", () => {
@@ -52,20 +47,17 @@ describe.skipIf(!present)(`validators for the upstream corpus${note}`, () => {
     expect(typecheck(roots)).toEqual([]);
   });
 
-  it("load under plain node much faster than ajv compiles them at run time", () => {
+  // How much faster the import is than a run-time compile is `npm run bench` (validator-cold-start).
+  it("load under plain node and validate", () => {
     const script = [
-      "const started = performance.now();",
       'const s = await import("./validators/standalone.js");',
-      "const importMs = performance.now() - started;",
       'const ok = s.v2$ThreadListParams({ limit: 10, cursor: null }) && !s.v2$ThreadListParams({ limit: -1 });',
-      "console.log(JSON.stringify({ importMs, ok, exports: Object.keys(s).length }));",
+      "console.log(JSON.stringify({ ok, exports: Object.keys(s).length }));",
     ].join("\n");
     const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: tree!.dir, encoding: "utf8" });
-    const { importMs, ok, exports } = JSON.parse(output) as { importMs: number; ok: boolean; exports: number };
+    const { ok, exports } = JSON.parse(output) as { ok: boolean; exports: number };
     expect(ok).toBe(true);
     expect(exports).toBe(model.types.length);
-    // emitMs is ajv compiling the same schemas (plus printing), the work the import saves.
-    expect(importMs).toBeLessThan(emitMs / 2);
   });
 
   it("validate real messages, with JSON pointers to the problems", async () => {

@@ -298,11 +298,8 @@ describe("bundle file", () => {
   });
 
   describe.skipIf(!existsSync(corpusBundle))("upstream corpus (needs ../shared/corpus/codex-app-server-protocol)", () => {
-    it("loads 82 root and 585 v2 types and derives the registry from the four unions, in well under a second", async () => {
-      loaded(await loadProtocol(corpusBundle, { cwd: repoRoot }));
-      const started = performance.now();
+    it("loads 82 root and 585 v2 types and derives the registry from the four unions", async () => {
       const model = loaded(await loadProtocol(corpusBundle, { cwd: repoRoot }));
-      const elapsed = performance.now() - started;
       expect(countByNamespace(model)).toEqual({ "(root)": 82, v2: 585 });
       expectNormalFormRefs(model);
 
@@ -323,7 +320,6 @@ describe("bundle file", () => {
       for (const method of model.methods) {
         if (method.result !== null) expect(model.types.some((type) => type.id === method.result)).toBe(true);
       }
-      expect(elapsed).toBeLessThan(1000);
     });
 
     it("loads the flat v2 bundle too", async () => {
