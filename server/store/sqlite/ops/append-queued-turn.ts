@@ -19,9 +19,12 @@ export type AppendQueuedTurn = (
 
 /**
  * One statement computes the tail position and checks the length limit, so no other writer can
- * slip in between. MAX is one index probe on UNIQUE(thread_id, queue_order) and the count stops
- * at the limit, so an append costs the same on a long queue as on an empty one. No row inserted
- * means the queue is full; an unknown thread fails the foreign key.
+ * slip in between. MAX is one index probe on UNIQUE(thread_id, queue_order). The limit check
+ * first compares the span MAX − MIN + 1 (two more probes; positions are unique integers, so
+ * the row count is at most the span): only when the span reaches the limit (a full queue, or
+ * gaps left by deletes) are rows counted, and that count stops at the limit. Counting first
+ * cost O(queue length) per append — 5.6 ms at 100,000 rows (bench: queue-add-durable). No row
+ * inserted means the queue is full; an unknown thread fails the foreign key.
  */
 export function prepareAppendQueuedTurn({ db, now }: OpContext): AppendQueuedTurn {
   const insert = db.prepare<Params, QueuedTurnRow>(`
@@ -33,6 +36,8 @@ export function prepareAppendQueuedTurn({ db, now }: OpContext): AppendQueuedTur
            COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId), -1) + 1,
            'pending', NULL, NULL, @now, @now
     WHERE @maxRows IS NULL
+       OR COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId)
+                 - (SELECT MIN(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId) + 1, 0) < @maxRows
        OR (SELECT COUNT(*) FROM (
              SELECT 1 FROM thread_queued_turns WHERE thread_id = @threadId LIMIT COALESCE(@maxRows, -1)
            )) < @maxRows
