@@ -15,12 +15,13 @@ import {
   type JsonRpcMessage,
   type JsonRpcRequest,
 } from "../../generated/runtime/jsonrpc.js";
-import { invalidRequest, serverOverloaded } from "../../generated/runtime/errors.js";
+import { invalidRequest, parseError, serverOverloaded } from "../../generated/runtime/errors.js";
 import type { Transport } from "../../generated/runtime/transport.js";
 import { methodInfo, type ServerNotifications } from "../../generated/protocol/methods.js";
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { NotificationSubscriber } from "../threads/loaded-thread.js";
 import type { Logger } from "../logger.js";
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from "./nesting-depth.js";
 import type { RequestContext } from "./request-context.js";
 
 export interface RequestDispatcher {
@@ -109,6 +110,10 @@ export class ConnectionSession implements NotificationSubscriber {
   }
 
   private receive(value: unknown): void {
+    if (nestsDeeperThan(value, MAX_NESTING_DEPTH)) {
+      this.answerError(null, parseError(`message nests deeper than ${MAX_NESTING_DEPTH} levels`).toJson(), false);
+      return;
+    }
     const classified = classifyMessage(value);
     switch (classified.kind) {
       case "request":
