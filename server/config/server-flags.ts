@@ -33,7 +33,9 @@ Options:
   --db PATH               SQLite database file (default: ${DEFAULT_DB_PATH}, relative to the
                           working directory; created owner-only with its folder); env THREAD_QUEUE_DB
   --turn-delay-ms N       how long the built-in echo turn runs before completing (default 0)
-  --max-frame-bytes N     largest accepted message (line or WebSocket frame) (default 16777216)
+  --max-frame-bytes N     largest accepted message (line or WebSocket frame) (default 16777216);
+                          a larger one is answered -32700 and the connection stays open
+                          (WebSocket frames over twice N close the socket with 1009)
   --max-queue-length N    rows one thread's queue may hold (default 10000)
   --max-in-flight N       unanswered requests per connection before -32001 (default 256)
   --max-input-chars N     text characters one turn's input may carry (default 1048576, as upstream)

@@ -109,12 +109,28 @@ describe("WebSocketListener", () => {
     socket.close();
   });
 
-  it("closes a socket that sends a frame over maxPayload (1009)", async () => {
+  it("answers a frame over maxPayload with -32700 and keeps the socket open", async () => {
+    const { address } = await startEchoServer({ maxPayload: 1024 });
+    const socket = new WebSocket(address.url);
+    await new Promise((resolve) => socket.once("open", resolve));
+    const replies: unknown[] = [];
+    socket.on("message", (data) => replies.push(JSON.parse(String(data))));
+    socket.send(JSON.stringify({ id: 1, method: "x", params: { pad: "y".repeat(1500) } }));
+    socket.send(Buffer.alloc(1025, 0x20), { binary: true });
+    socket.send(JSON.stringify({ id: 2, method: "fits", params: { pad: "y".repeat(900) } }));
+    await vi.waitFor(() => expect(replies).toHaveLength(3));
+    const tooLarge = { id: null, error: { code: -32700, message: "Parse error: message exceeds the limit of 1024 bytes" } };
+    expect(replies.slice(0, 2)).toEqual([tooLarge, tooLarge]);
+    expect(replies[2]).toMatchObject({ id: 2, result: { method: "fits" } });
+    socket.close();
+  });
+
+  it("closes a socket that sends a frame over twice maxPayload (1009)", async () => {
     const { address } = await startEchoServer({ maxPayload: 1024 });
     const socket = new WebSocket(address.url);
     await new Promise((resolve) => socket.once("open", resolve));
     const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
-    socket.send(JSON.stringify({ id: 1, method: "x", params: { pad: "y".repeat(2048) } }));
+    socket.send(JSON.stringify({ id: 1, method: "x", params: { pad: "y".repeat(2049) } }));
     expect(await closed).toBe(1009);
   });
 

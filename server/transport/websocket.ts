@@ -4,8 +4,9 @@
  * `/readyz` and `/healthz`. Every other plain HTTP request gets 404.
  *
  * Refusals (origin, token) happen on the upgrade request, before any socket exists — see
- * upgrade-policy.ts. A frame larger than `maxPayload` makes ws close the socket with 1009:
- * the frame cannot be read, so there is nothing to answer.
+ * upgrade-policy.ts. A frame larger than `maxPayload` is answered with -32700 and the socket
+ * stays open; only one larger than twice that makes ws close the socket with 1009 (see
+ * frame-limit.ts).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Transport } from "../../generated/runtime/transport.js";
 import { WebSocketTransport } from "../../generated/runtime/transports/websocket-socket.js";
+import { FrameLimitedTransport, hardFrameCap } from "./frame-limit.js";
 import { decideUpgrade, type UpgradePolicy } from "./upgrade-policy.js";
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -29,7 +31,7 @@ export interface WebSocketConnectionInfo {
 export interface WebSocketListenerOptions extends UpgradePolicy {
   /** Called for each accepted socket; the receiver starts the transport. */
   onconnection: (transport: Transport, info: WebSocketConnectionInfo) => void;
-  /** Largest incoming frame in bytes. */
+  /** Largest incoming frame in bytes; larger ones are answered -32700 (up to twice this, then 1009). */
   maxPayload?: number;
   /** `/readyz` answers 503 while this returns false (e.g. during start-up or shutdown). */
   isReady?: () => boolean;
@@ -75,7 +77,7 @@ export class WebSocketListener {
     this.options = options;
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      maxPayload: hardFrameCap(options.maxPayload ?? DEFAULT_MAX_PAYLOAD_BYTES),
     });
     this.http = createServer((request, response) => this.answerHttp(request, response));
     this.http.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -166,9 +168,10 @@ export class WebSocketListener {
 
   private accept(ws: WebSocket, request: IncomingMessage): void {
     const closeTimeoutMs = this.options.closeTimeoutMs;
-    const transport = new WebSocketTransport(ws, closeTimeoutMs === undefined ? {} : { closeTimeoutMs });
-    this.connections.add(transport);
-    ws.once("close", () => this.connections.delete(transport));
+    const socketTransport = new WebSocketTransport(ws, closeTimeoutMs === undefined ? {} : { closeTimeoutMs });
+    const transport = new FrameLimitedTransport(socketTransport, this.options.maxPayload ?? DEFAULT_MAX_PAYLOAD_BYTES);
+    this.connections.add(socketTransport);
+    ws.once("close", () => this.connections.delete(socketTransport));
     ws.on("pong", () => this.unanswered.delete(ws));
     const info: WebSocketConnectionInfo = {
       remoteAddress: request.socket.remoteAddress,
