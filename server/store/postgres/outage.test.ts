@@ -4,14 +4,6 @@ import { isStoreUnavailableError, StoreUnavailableError } from "./errors.js";
 import { FreezableProxy } from "./tcp-proxy.js";
 import { describeWithPostgres, waitsForLock, waitUntil } from "./test-database.js";
 
-async function proxyFor(url: string): Promise<FreezableProxy & { url: string }> {
-  const target = new URL(url);
-  const proxy = await FreezableProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-  target.hostname = "127.0.0.1";
-  target.port = String(proxy.port);
-  return Object.assign(proxy, { url: target.toString() });
-}
-
 /** Ops during an outage reject with StoreUnavailableError instead of hanging; afterwards the pool reconnects. */
 describeWithPostgres("PostgreSQL outages", (database) => {
   const backendsOf = async (applicationName: string) =>
@@ -78,7 +70,7 @@ describeWithPostgres("PostgreSQL outages", (database) => {
   });
 
   it("a pooled connection that died unnoticed is replaced without failing the next read or write", async () => {
-    const proxy = await proxyFor(database().url);
+    const proxy = await FreezableProxy.start(database().url);
     const { store, dispose } = await database().openStore({ connectionString: proxy.url });
     try {
       await store.createThread({ id: "t" });
@@ -118,7 +110,7 @@ describeWithPostgres("PostgreSQL outages", (database) => {
   });
 
   it("a link that goes silent fails ops after the query and connect timeouts, and the store recovers when it is back", async () => {
-    const proxy = await proxyFor(database().url);
+    const proxy = await FreezableProxy.start(database().url);
     const { store, dispose } = await database().openStore({
       connectionString: proxy.url,
       connectionTimeoutMs: 300,

@@ -20,16 +20,22 @@ export class FreezableProxy {
 
   private constructor(
     private readonly server: Server,
-    readonly port: number,
+    /** The target's connection URL with the relay's address in it. */
+    readonly url: string,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<FreezableProxy> {
+  /** Relays to the host and port of a `postgres://` URL. */
+  static async start(targetUrl: string): Promise<FreezableProxy> {
+    const url = new URL(targetUrl);
+    const target = { host: url.hostname, port: Number(url.port || 5432) };
     let proxy: FreezableProxy | undefined;
     const server = createServer((client) => proxy?.accept(client, target));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("proxy has no TCP address");
-    proxy = new FreezableProxy(server, address.port);
+    url.hostname = "127.0.0.1";
+    url.port = String(address.port);
+    proxy = new FreezableProxy(server, url.toString());
     return proxy;
   }
 

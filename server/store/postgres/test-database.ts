@@ -76,6 +76,9 @@ async function createTestDatabase(serverUrl: string): Promise<{ database: TestDa
   }
   const url = withDatabase(serverUrl, name);
   const admin = new pg.Pool({ connectionString: url, application_name: ADMIN_APPLICATION, max: 4 });
+  // pool.end() resolves before its connections have closed; the DROP … WITH (FORCE) below may
+  // end them first, which the pool reports as an error event.
+  admin.on("error", () => undefined);
   const stores = new Set<OpenedStore>();
   let schemas = 0;
   const newSchema = () => `store_${++schemas}`;
