@@ -71,15 +71,17 @@ export class PostgresQueueStore implements QueueStore {
     private readonly pool: pg.Pool,
     readonly schemaVersion: number,
     private readonly now: () => number,
-    options: PostgresQueueStoreOptions,
+    maxBatchSize: number,
+    onBatchCommit: PostgresQueueStoreOptions["onBatchCommit"],
   ) {
-    this.batcher = new PgWriteBatcher(pool, { onCommit: options.onBatchCommit, maxBatchSize: options.maxBatchSize ?? 64 });
+    this.batcher = new PgWriteBatcher(pool, { onCommit: onBatchCommit, maxBatchSize });
   }
 
   /** Connects, applies pending migrations (under an advisory lock), and returns the store. */
   static async open(options: PostgresQueueStoreOptions): Promise<PostgresQueueStore> {
     const now = options.now ?? Date.now;
     const statementTimeoutMs = positive("statementTimeoutMs", options.statementTimeoutMs ?? 30_000);
+    const maxBatchSize = positive("maxBatchSize", options.maxBatchSize ?? 64);
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
       throw new RangeError(`schema must be a lower-case identifier ([a-z_][a-z0-9_]*), got ${JSON.stringify(options.schema)}`);
     }
@@ -96,7 +98,7 @@ export class PostgresQueueStore implements QueueStore {
     });
     try {
       const version = await migrate(pool, loadPostgresMigrations(), { schema: options.schema, now });
-      return new PostgresQueueStore(pool, version, now, options);
+      return new PostgresQueueStore(pool, version, now, maxBatchSize, options.onBatchCommit);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toStoreFailure(error);
