@@ -13,15 +13,27 @@ interface RunningTurn {
 }
 
 /**
+ * Test hook, read at construction: milliseconds `start` waits before accepting a turn. The
+ * crash tests (test/reliability/crash.test.ts) set it to hold a queued dispatch between its
+ * claim and `turn/started`, so that a SIGKILL lands exactly there. Not a user setting.
+ */
+export const ECHO_START_DELAY_ENV = "THREAD_QUEUE_TEST_ECHO_START_DELAY_MS";
+
+/**
  * The built-in runner: a turn starts at once and completes `delayMs` later with an agent
  * message echoing the text input, unless it is interrupted first.
  */
 export class EchoTurnRunner implements TurnRunner {
   private readonly running = new Map<string, RunningTurn>();
 
-  constructor(private readonly delayMs: number) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly startDelayMs: number = Number(process.env[ECHO_START_DELAY_ENV] ?? 0) || 0,
+  ) {}
 
   async start(request: TurnStartRequest, events: TurnEvents): Promise<void> {
+    // unref: a shutdown does not wait for a start that is being held on purpose.
+    if (this.startDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.startDelayMs).unref());
     const cwd = request.params.cwd;
     if (cwd !== undefined && cwd !== null) await assertUsableCwd(cwd);
     const input = request.params.input;
