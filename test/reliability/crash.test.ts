@@ -1,0 +1,102 @@
+/**
+ * Crashes of the real server process (SIGKILL, no chance to clean up):
+ * - while a client pipelines thread/queue/add, at seeded random moments, round after round:
+ *   every acknowledged add survives exactly once and in order, nothing is half-written;
+ * - while a queued turn is being dispatched (claimed, turn not yet started): after restart and
+ *   thread/resume the row is failed with the recovery message and blocks the queue, and no
+ *   queued turn ever runs twice.
+ * The long version of the first is `npm run soak` (scripts/soak.ts).
+ */
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import { StdioChildTransport } from "../../generated/client/index.js";
+import { SqliteQueueStore } from "../../server/store/index.js";
+import { ECHO_START_DELAY_ENV } from "../../server/turns/echo-turn-runner.js";
+import { CrashLedger, crashRoundPlan, runCrashRound, verifyAfterCrashes } from "../support/reliability-crash.js";
+import { storedQueueRows } from "../support/reliability-db.js";
+import { agentText, listIds, queueTurn, startThread } from "../support/scenario-helpers.js";
+import { stdioServerArgs, TempDir } from "../support/server-process.js";
+import { TestClient } from "../support/test-client.js";
+
+const SEED = Number(process.env.RELIABILITY_SEED ?? 20_251_126);
+const ROUNDS = 10;
+
+describe("SIGKILL while a client pipelines thread/queue/add", () => {
+  const dir = new TempDir();
+  afterEach(() => dir.dispose());
+
+  it(`keeps every acknowledged add exactly once and in order across ${ROUNDS} seeded crash rounds`, async () => {
+    const dbPath = dir.file("queue.sqlite");
+    const threadId = "01a21800-0000-7000-8000-0000000000d4";
+    const store = await SqliteQueueStore.open({ path: dbPath });
+    await store.createThread({ id: threadId });
+    await store.close();
+
+    const ledger = new CrashLedger();
+    for (const plan of fc.sample(crashRoundPlan, { seed: SEED, numRuns: ROUNDS })) {
+      expect(await runCrashRound(dbPath, threadId, plan, ledger), `before round ${ledger.rounds + 1}`).toEqual([]);
+    }
+    expect(await verifyAfterCrashes(dbPath, threadId, ledger)).toEqual([]);
+    // The kills really did land mid-stream, and acknowledged adds were at stake.
+    expect(ledger.roundsWithAddsInFlight).toBeGreaterThan(0);
+    expect(ledger.acknowledged.size).toBeGreaterThan(100);
+  });
+});
+
+describe("SIGKILL between a queued turn's claim and its turn/started", () => {
+  const dir = new TempDir();
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    dir.dispose();
+  });
+  const connect = async (dbPath: string, env: NodeJS.ProcessEnv = process.env) => {
+    const transport = new StdioChildTransport({ command: process.execPath, args: stdioServerArgs(dbPath), env, stderr: "inherit" });
+    const client = new TestClient(transport);
+    clients.push(client);
+    await client.client.ready;
+    await client.initialize();
+    return { client, transport };
+  };
+
+  it("fails the row with the recovery message on resume, blocks the queue behind it, and runs nothing twice", async () => {
+    const dbPath = dir.file("queue.sqlite");
+    // The echo runner holds every start for ten minutes: the dispatch stops right after its claim.
+    const held = await connect(dbPath, { ...process.env, [ECHO_START_DELAY_ENV]: "600000" });
+    const threadId = await startThread(held.client);
+    const claimed = await queueTurn(held.client, threadId, "claimed when the server died");
+    expect((await held.client.next("thread/queue/changed")).queuedTurns.map((t) => t.id)).toEqual([claimed.id]);
+    // The claim is committed (the row left the visible queue) and the turn has not started.
+    expect((await held.client.next("thread/queue/changed")).queuedTurns).toEqual([]);
+    expect(storedQueueRows(dbPath, threadId).map((row) => [row.queued_turn_id, row.state])).toEqual([[claimed.id, "dispatching"]]);
+    expect(held.client.all("turn/started")).toEqual([]);
+    process.kill(held.transport.pid ?? 0, "SIGKILL");
+    await held.client.close();
+
+    const after = await connect(dbPath);
+    await after.client.client.request("thread/resume", { threadId });
+    const recovered = await after.client.next("thread/queue/changed");
+    expect(recovered.queuedTurns).toEqual([
+      {
+        id: claimed.id,
+        turnStartParams: claimed.turnStartParams,
+        status: {
+          type: "failed",
+          error: { message: "queued turn dispatch was interrupted while app-server restarted", codexErrorInfo: null, additionalDetails: null },
+        },
+      },
+    ]);
+    const waiting = await queueTurn(after.client, threadId, "waits behind the failed head");
+    await after.client.settle();
+    expect(after.client.all("turn/started")).toEqual([]);
+    expect(await listIds(after.client, threadId)).toEqual([claimed.id, waiting.id]);
+
+    await after.client.client.request("thread/queue/delete", { threadId, queuedTurnId: claimed.id });
+    const done = await after.client.next("turn/completed");
+    expect(agentText(done.turn)).toBe("waits behind the failed head");
+    await after.client.settle();
+    // Exactly one turn ran in all: the waiting one, once. The interrupted one never did.
+    expect(after.client.all("turn/completed").map((p) => agentText(p.turn))).toEqual(["waits behind the failed head"]);
+    expect(storedQueueRows(dbPath, threadId)).toEqual([]);
+  });
+});
