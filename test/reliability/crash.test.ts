@@ -8,21 +8,24 @@
  * The long version of the first is `npm run soak` (scripts/soak.ts).
  */
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
-import { StdioChildTransport } from "../../generated/client/index.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteQueueStore } from "../../server/store/index.js";
 import { ECHO_START_DELAY_ENV } from "../../server/turns/echo-turn-runner.js";
 import { CrashLedger, crashRoundPlan, runCrashRound, verifyAfterCrashes } from "../support/reliability-crash.js";
 import { storedQueueRows } from "../support/reliability-db.js";
+import { startStdioClient } from "../support/reliability-server.js";
 import { agentText, listIds, queueTurn, startThread } from "../support/scenario-helpers.js";
-import { stdioServerArgs, TempDir } from "../support/server-process.js";
-import { TestClient } from "../support/test-client.js";
+import { TempDir } from "../support/server-process.js";
+import type { TestClient } from "../support/test-client.js";
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20_251_126);
 const ROUNDS = 10;
 
 describe("SIGKILL while a client pipelines thread/queue/add", () => {
-  const dir = new TempDir();
+  let dir: TempDir;
+  beforeEach(() => {
+    dir = new TempDir();
+  });
   afterEach(() => dir.dispose());
 
   it(`keeps every acknowledged add exactly once and in order across ${ROUNDS} seeded crash rounds`, async () => {
@@ -44,19 +47,19 @@ describe("SIGKILL while a client pipelines thread/queue/add", () => {
 });
 
 describe("SIGKILL between a queued turn's claim and its turn/started", () => {
-  const dir = new TempDir();
+  let dir: TempDir;
   const clients: TestClient[] = [];
+  beforeEach(() => {
+    dir = new TempDir();
+  });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
     dir.dispose();
   });
   const connect = async (dbPath: string, env: NodeJS.ProcessEnv = process.env) => {
-    const transport = new StdioChildTransport({ command: process.execPath, args: stdioServerArgs(dbPath), env, stderr: "inherit" });
-    const client = new TestClient(transport);
-    clients.push(client);
-    await client.client.ready;
-    await client.initialize();
-    return { client, transport };
+    const started = await startStdioClient(dbPath, { env });
+    clients.push(started.client);
+    return started;
   };
 
   it("fails the row with the recovery message on resume, blocks the queue behind it, and runs nothing twice", async () => {
@@ -70,7 +73,7 @@ describe("SIGKILL between a queued turn's claim and its turn/started", () => {
     expect((await held.client.next("thread/queue/changed")).queuedTurns).toEqual([]);
     expect(storedQueueRows(dbPath, threadId).map((row) => [row.queued_turn_id, row.state])).toEqual([[claimed.id, "dispatching"]]);
     expect(held.client.all("turn/started")).toEqual([]);
-    process.kill(held.transport.pid ?? 0, "SIGKILL");
+    process.kill(held.pid, "SIGKILL");
     await held.client.close();
 
     const after = await connect(dbPath);

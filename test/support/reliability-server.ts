@@ -4,11 +4,13 @@
  * server start and exit (bad databases, refused listen addresses).
  */
 import { spawn } from "node:child_process";
+import { StdioChildTransport } from "../../generated/client/index.js";
 import { UNKNOWN_THREAD } from "./reliability-frames.js";
 import { RawWebSocketPeer } from "./reliability-ws-peer.js";
 import { RawStdioPeer } from "./raw-stdio-peer.js";
 import { SERVER_BIN, stdioServerArgs, WebSocketServerProcess } from "./server-process.js";
 import type { TransportKind } from "./harness.js";
+import { TestClient } from "./test-client.js";
 
 /** What both dumb peers offer: raw frames out, parsed frames in. */
 export interface RawPeer {
@@ -95,10 +97,34 @@ export async function collectAnswers(peer: RawPeer, count: number, timeoutMs = 2
   }
 }
 
+/**
+ * The typed test client on its own stdio server process, initialized, with the process at
+ * hand (its pid, for SIGKILL or prlimit) and an environment of the test's choosing.
+ */
+export async function startStdioClient(
+  dbPath: string,
+  options: { args?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ client: TestClient; transport: StdioChildTransport; pid: number }> {
+  const transport = new StdioChildTransport({
+    command: process.execPath,
+    args: stdioServerArgs(dbPath, options.args ?? []),
+    env: options.env ?? process.env,
+    stderr: "inherit",
+  });
+  const client = new TestClient(transport);
+  await client.client.ready;
+  await client.initialize();
+  const pid = transport.pid;
+  if (pid === undefined) throw new Error("the server process has no pid");
+  return { client, transport, pid };
+}
+
 export interface ExitOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  /** Each line the server wrote to stdout, parsed. */
+  answers: Record<string, unknown>[];
 }
 
 export interface RunToExitOptions {
@@ -109,19 +135,23 @@ export interface RunToExitOptions {
   input?: string;
   /** A server still running after this long is a hang: killed, and the run fails. */
   timeoutMs?: number;
+  /** A command the server runs under, e.g. ["prlimit", "--fsize=0"]. */
+  prefix?: readonly string[];
 }
 
 /** Starts the server with `args` and waits for it to exit on its own; a hang is an error. */
 export async function runServerToExit(args: readonly string[], options: RunToExitOptions = {}): Promise<ExitOutcome> {
-  const child = spawn(process.execPath, [SERVER_BIN, ...args], {
+  const [command, ...commandArgs] = [...(options.prefix ?? []), process.execPath, SERVER_BIN, ...args] as [string, ...string[]];
+  const child = spawn(command, commandArgs, {
     stdio: ["pipe", "pipe", "pipe"],
     env: options.env ?? process.env,
     ...(options.uid === undefined ? {} : { uid: options.uid }),
     ...(options.gid === undefined ? {} : { gid: options.gid }),
   });
   let stderr = "";
+  let stdout = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  child.stdout.resume();
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
   child.stdin.on("error", () => undefined);
   // stdin stays open unless input is given: a server that does not exit on its own is a hang.
   if (options.input !== undefined) child.stdin.end(options.input);
@@ -133,7 +163,8 @@ export async function runServerToExit(args: readonly string[], options: RunToExi
     }, timeoutMs);
     child.once("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stderr });
+      const answers = stdout.split("\n").filter((line) => line.length > 0).map((line) => JSON.parse(line) as Record<string, unknown>);
+      resolve({ code, signal, stderr, answers });
     });
   });
 }
