@@ -8,28 +8,22 @@
  * The long version of the first is `npm run soak` (scripts/soak.ts).
  */
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SqliteQueueStore } from "../../server/store/index.js";
 import { ECHO_START_DELAY_ENV } from "../../server/turns/echo-turn-runner.js";
 import { CrashLedger, crashRoundPlan, runCrashRound, verifyAfterCrashes } from "../support/reliability-crash.js";
 import { storedQueueRows } from "../support/reliability-db.js";
-import { startStdioClient } from "../support/reliability-server.js";
+import { useTestResources } from "../support/reliability-server.js";
 import { agentText, listIds, queueTurn, startThread } from "../support/scenario-helpers.js";
-import { TempDir } from "../support/server-process.js";
-import type { TestClient } from "../support/test-client.js";
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20_251_126);
 const ROUNDS = 10;
 
 describe("SIGKILL while a client pipelines thread/queue/add", () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = new TempDir();
-  });
-  afterEach(() => dir.dispose());
+  const resources = useTestResources();
 
   it(`keeps every acknowledged add exactly once and in order across ${ROUNDS} seeded crash rounds`, async () => {
-    const dbPath = dir.file("queue.sqlite");
+    const dbPath = resources.dir.file("queue.sqlite");
     const threadId = "01a21800-0000-7000-8000-0000000000d4";
     const store = await SqliteQueueStore.open({ path: dbPath });
     await store.createThread({ id: threadId });
@@ -47,23 +41,11 @@ describe("SIGKILL while a client pipelines thread/queue/add", () => {
 });
 
 describe("SIGKILL between a queued turn's claim and its turn/started", () => {
-  let dir: TempDir;
-  const clients: TestClient[] = [];
-  beforeEach(() => {
-    dir = new TempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
-    dir.dispose();
-  });
-  const connect = async (dbPath: string, env: NodeJS.ProcessEnv = process.env) => {
-    const started = await startStdioClient(dbPath, { env });
-    clients.push(started.client);
-    return started;
-  };
+  const resources = useTestResources();
+  const connect = (dbPath: string, env: NodeJS.ProcessEnv = process.env) => resources.stdioClient(dbPath, { env });
 
   it("fails the row with the recovery message on resume, blocks the queue behind it, and runs nothing twice", async () => {
-    const dbPath = dir.file("queue.sqlite");
+    const dbPath = resources.dir.file("queue.sqlite");
     // The echo runner holds every start for ten minutes: the dispatch stops right after its claim.
     const held = await connect(dbPath, { ...process.env, [ECHO_START_DELAY_ENV]: "600000" });
     const threadId = await startThread(held.client);

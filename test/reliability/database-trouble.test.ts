@@ -10,13 +10,11 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SqliteQueueStore } from "../../server/store/index.js";
 import { storedQueueRows } from "../support/reliability-db.js";
-import { runServerToExit, startStdioClient } from "../support/reliability-server.js";
+import { runServerToExit, useTestResources } from "../support/reliability-server.js";
 import { listIds, queueTurn, rpcFailure } from "../support/scenario-helpers.js";
-import { TempDir } from "../support/server-process.js";
-import type { TestClient } from "../support/test-client.js";
 
 const THREAD = "01a21800-0000-7000-8000-0000000000e5";
 const HAS_PRLIMIT = spawnSync("prlimit", ["--version"]).status === 0;
@@ -37,14 +35,10 @@ const INITIALIZE = `${JSON.stringify({ id: 0, method: "initialize", params: { cl
 const line = (message: unknown): string => `${JSON.stringify(message)}\n`;
 
 describe("database trouble at start-up: a clear error and exit code 1", () => {
-  let dir: TempDir;
-  beforeEach(() => {
-    dir = new TempDir();
-  });
-  afterEach(() => dir.dispose());
+  const resources = useTestResources();
 
   it("refuses a file that is not a database, naming it, and leaves its bytes alone", async () => {
-    const path = dir.file("garbage.sqlite");
+    const path = resources.dir.file("garbage.sqlite");
     const garbage = Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 251));
     writeFileSync(path, garbage);
     const outcome = await runServerToExit(["--db", path], { input: "" });
@@ -55,7 +49,7 @@ describe("database trouble at start-up: a clear error and exit code 1", () => {
   });
 
   it("refuses a truncated database file", async () => {
-    const path = dir.file("truncated.sqlite");
+    const path = resources.dir.file("truncated.sqlite");
     await databaseWithRows(path, 400);
     truncateSync(path, Math.floor(statSync(path).size / 2));
     const outcome = await runServerToExit(["--db", path], { input: "" });
@@ -64,11 +58,11 @@ describe("database trouble at start-up: a clear error and exit code 1", () => {
   });
 
   it("refuses a database file it may not write, and a folder it may not create", async () => {
-    const path = dir.file("read-only.sqlite");
+    const path = resources.dir.file("read-only.sqlite");
     await databaseWithRows(path, 1);
     const before = readFileSync(path);
     // root ignores file modes, so the server runs as nobody against root's 0644 file instead.
-    chmodSync(dir.path, 0o755);
+    chmodSync(resources.dir.path, 0o755);
     chmodSync(path, IS_ROOT ? 0o644 : 0o444);
     const asOther = IS_ROOT ? { uid: NOBODY, gid: NOBODY } : {};
     const readOnly = await runServerToExit(["--db", path], { input: "", ...asOther });
@@ -77,15 +71,15 @@ describe("database trouble at start-up: a clear error and exit code 1", () => {
     expect(readOnly.stderr).toContain("EACCES");
     expect(readFileSync(path).equals(before)).toBe(true);
 
-    if (!IS_ROOT) chmodSync(dir.path, 0o555);
-    const noFolder = await runServerToExit(["--db", dir.file("missing/queue.sqlite")], { input: "", ...asOther });
-    chmodSync(dir.path, 0o755);
+    if (!IS_ROOT) chmodSync(resources.dir.path, 0o555);
+    const noFolder = await runServerToExit(["--db", resources.dir.file("missing/queue.sqlite")], { input: "", ...asOther });
+    chmodSync(resources.dir.path, 0o755);
     expect(noFolder.code).toBe(1);
     expect(noFolder.stderr).toContain("EACCES");
   });
 
   it("gives up on a file another writer holds locked once the 5 s busy timeout has passed", async () => {
-    const path = dir.file("locked.sqlite");
+    const path = resources.dir.file("locked.sqlite");
     const other = new Database(path);
     try {
       // A rollback-journal database mid-transaction: not even its journal mode can change.
@@ -99,7 +93,7 @@ describe("database trouble at start-up: a clear error and exit code 1", () => {
   });
 
   it.skipIf(!HAS_PRLIMIT)("refuses to start when the disk has no room for a new database", async () => {
-    const path = dir.file("full/queue.sqlite");
+    const path = resources.dir.file("full/queue.sqlite");
     const outcome = await runServerToExit(["--db", path], { input: "", prefix: ["prlimit", "--fsize=0:unlimited"] });
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toContain(`cannot open the database ${path}`);
@@ -108,18 +102,10 @@ describe("database trouble at start-up: a clear error and exit code 1", () => {
 });
 
 describe("database trouble at run time: an error answer, and the server carries on", () => {
-  let dir: TempDir;
-  const clients: TestClient[] = [];
-  beforeEach(() => {
-    dir = new TempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
-    dir.dispose();
-  });
+  const resources = useTestResources();
 
   it("answers requests that touch damaged pages with -32603 and keeps answering the rest", async () => {
-    const path = dir.file("damaged.sqlite");
+    const path = resources.dir.file("damaged.sqlite");
     await databaseWithRows(path, 400);
     // Overwrite three pages in the middle of the table (the schema on page 1 stays intact).
     const bytes = readFileSync(path);
@@ -138,10 +124,9 @@ describe("database trouble at run time: an error answer, and the server carries 
   });
 
   it("answers an add with -32603 while another writer holds the lock past the busy timeout, then works again", async () => {
-    const path = dir.file("contended.sqlite");
+    const path = resources.dir.file("contended.sqlite");
     await databaseWithRows(path, 0);
-    const { client } = await startStdioClient(path);
-    clients.push(client);
+    const { client } = await resources.stdioClient(path);
     const first = await queueTurn(client, THREAD, "before the lock");
     const other = new Database(path);
     try {
@@ -157,10 +142,9 @@ describe("database trouble at run time: an error answer, and the server carries 
   });
 
   it.skipIf(!HAS_PRLIMIT)("answers adds on a full disk with -32603, keeps every acknowledged one, and recovers when room returns", async () => {
-    const path = dir.file("full.sqlite");
+    const path = resources.dir.file("full.sqlite");
     await databaseWithRows(path, 0);
-    const { client, pid } = await startStdioClient(path);
-    clients.push(client);
+    const { client, pid } = await resources.stdioClient(path);
     const acknowledged = [(await queueTurn(client, THREAD, "small")).id];
     const largest = Math.max(...["", "-wal", "-shm"].map((suffix) => statSync(`${path}${suffix}`, { throwIfNoEntry: false })?.size ?? 0));
     const room = largest + 300_000;
