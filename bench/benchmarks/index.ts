@@ -1,0 +1,11 @@
+/** Every benchmark, in the order `npm run bench` runs them and results.json lists them. */
+import type { Benchmark } from "../lib/benchmark.js";
+import { codegenCorpus } from "./codegen-corpus.js";
+import { dispatchLatency } from "./dispatch-latency.js";
+import { listDeepPage } from "./list-deep-page.js";
+import { memory } from "./memory.js";
+import { queueAddDurable } from "./queue-add-durable.js";
+import { validatorColdStart } from "./validator-cold-start.js";
+import { validatorThroughput } from "./validator-throughput.js";
+
+export const BENCHMARKS: readonly Benchmark[] = [codegenCorpus, validatorThroughput, validatorColdStart, queueAddDurable, dispatchLatency, listDeepPage, memory];

@@ -1,0 +1,27 @@
+/** The table `npm run bench` prints: one row per figure, ratios first-class. */
+import type { BenchResult } from "./results.js";
+
+export function formatNumber(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 100) return Math.round(value).toLocaleString("en-US");
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 0.01) return value.toFixed(2);
+  return value.toPrecision(2);
+}
+
+export function formatTable(results: readonly BenchResult[]): string {
+  const header = ["figure", "value", "baseline", "ratio", "spread", "runs", "target", "met"];
+  const rows = results.map((r) => [
+    r.name,
+    `${formatNumber(r.value)} ${r.unit}`,
+    r.baselineValue === null ? "—" : `${formatNumber(r.baselineValue)} ${r.unit}`,
+    r.ratio === null ? "—" : `${formatNumber(r.ratio)}×`,
+    `${(r.spread * 100).toFixed(0)}%`,
+    String(r.runs),
+    r.target ?? "—",
+    r.met === null ? "—" : r.met ? "yes" : "NO",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
