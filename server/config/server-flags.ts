@@ -64,6 +64,17 @@ function positiveInt(name: string, value: string | undefined, fallback: number, 
   return parsed;
 }
 
+/**
+ * A token no client can present would lock everyone out — and an empty one would still count
+ * as "configured" for the non-loopback check. A bearer token is one run of visible characters.
+ */
+function wsToken(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^[\x21-\x7e]+$/.test(value)) {
+    throw new FlagError(`--ws-token (or ${WS_TOKEN_ENV}) must be visible ASCII characters without spaces, and not empty`);
+  }
+  return value;
+}
+
 const WS_LISTEN = /^ws:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})\/?$/;
 
 export function parseListen(value: string): ListenTarget {
@@ -121,7 +132,7 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
     maxQueueLength: positiveInt("max-queue-length", v["max-queue-length"], 10_000),
     maxInFlight: positiveInt("max-in-flight", v["max-in-flight"], 256),
     maxInputChars: positiveInt("max-input-chars", v["max-input-chars"], 1 << 20),
-    wsToken: v["ws-token"] ?? (env[WS_TOKEN_ENV] || undefined),
+    wsToken: wsToken(v["ws-token"] ?? (env[WS_TOKEN_ENV] || undefined)),
     allowedOrigins: v["allowed-origin"] ?? [],
     logLevel: logLevel as ServerFlags["logLevel"],
     validateOutgoing: v["validate-outgoing"] === true,
