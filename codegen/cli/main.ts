@@ -1,10 +1,10 @@
 import path from "node:path";
 import { formatSchemaError } from "../errors.js";
-import { loadProtocol } from "../load/index.js";
 import { displayPath } from "../load/paths.js";
 import type { Emitter } from "../model/model.js";
 import { applyPlan } from "./apply-plan.js";
-import { driftDiff, driftSummary } from "./drift-report.js";
+import { isGeneratedContent } from "./generated-marker.js";
+import { checkRecordSettings, inputsDigest, provenUpToDate, recordUpToDate, type CheckRequest } from "./check-record.js";
 import { defaultOutDir, defaultSchemaPath, helpText, parseCliArgs, type CliOptions } from "./options.js";
 import { isUpToDate, planOutput } from "./output-plan.js";
 import { OutputNotADirectoryError, readOutputTree } from "./output-tree.js";
@@ -55,6 +55,19 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     io.stdout(helpText);
     return ExitCode.ok;
   }
+  // The loader (ajv, json-schema-ref-parser), the emitters (typescript) and the diff printer
+  // are imported only when needed: a --check answered by its record loads none of them.
+  const records = toolkit === undefined && options.scaffold === undefined ? checkRecordSettings() : undefined;
+  const request: CheckRequest = { cwd: io.cwd, schema: options.schema, out: options.out };
+  const inputsBefore = records?.directory === undefined ? undefined : await inputsDigest(request, records);
+  if (options.check && records !== undefined && inputsBefore !== undefined) {
+    const proven = await provenUpToDate(request, records, inputsBefore);
+    if (proven !== undefined) {
+      io.stdout(upToDateMessage(displayPath(path.resolve(io.cwd, options.out), io.cwd), proven.fileCount, proven.sourceLabel));
+      return ExitCode.ok;
+    }
+  }
+  const { loadProtocol } = await import("../load/index.js");
   const loaded = await loadProtocol(options.schema, { cwd: io.cwd });
   if (!loaded.ok) {
     for (const error of loaded.errors) io.stderr(formatSchemaError(error) + "\n");
@@ -89,11 +102,14 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   }
   const plan = planOutput(files, existing);
 
+  const verified = { fileCount: files.length, sourceLabel: model.sourceLabel };
   if (options.check) {
     if (isUpToDate(plan)) {
-      io.stdout(`codegen --check: ${outLabel} is up to date (${files.length} generated files from ${model.sourceLabel}).\n`);
+      if (records !== undefined) await recordUpToDate(request, records, inputsBefore, existing, verified);
+      io.stdout(upToDateMessage(outLabel, files.length, model.sourceLabel));
       return ExitCode.ok;
     }
+    const { driftDiff, driftSummary } = await import("./drift-report.js");
     io.stdout(driftDiff(outLabel, plan));
     io.stdout(driftSummary(plan, regenerateCommand(options)) + "\n");
     return ExitCode.drift;
@@ -109,6 +125,14 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     return ExitCode.inputError;
   }
   await applyPlan(outDir, plan);
+  if (records !== undefined) {
+    // The tree the plan made, which the next --check will hash; if anything else touches the
+    // folder meanwhile, that check's digest differs and it runs in full.
+    const written = new Map(existing);
+    for (const stale of plan.remove) written.delete(stale.path);
+    for (const file of files) written.set(file.path, { path: file.path, contents: file.contents, generated: isGeneratedContent(file.contents) });
+    if (isUpToDate(planOutput(files, written))) await recordUpToDate(request, records, inputsBefore, written, verified);
+  }
   for (const stale of plan.remove) io.stdout(`removed stale ${outLabel}/${stale.path}\n`);
   const written = plan.create.length + plan.update.length;
   io.stdout(
@@ -121,6 +145,10 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
 async function defaultToolkit(): Promise<Toolkit> {
   const { allEmitters, scaffoldEmitterFor } = await import("../emit/index.js");
   return { emitters: allEmitters, scaffoldEmitter: scaffoldEmitterFor };
+}
+
+function upToDateMessage(outLabel: string, fileCount: number, sourceLabel: string): string {
+  return `codegen --check: ${outLabel} is up to date (${fileCount} generated files from ${sourceLabel}).\n`;
 }
 
 /** The command that brings the output up to date, repeating only non-default flags. */
