@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../support/harness.js";
 import { storedQueueRows } from "../support/reliability-db.js";
 import { agentText, listIds, queueTurn, rpcFailure, startThread, textTurn } from "../support/scenario-helpers.js";
-import { useTestResources } from "../support/reliability-server.js";
+import { useTestResources } from "../support/reliability-resources.js";
 import { WebSocketServerProcess } from "../support/server-process.js";
 import { WebSocketClientTransport } from "../../generated/client/index.js";
 import { TestClient } from "../support/test-client.js";

@@ -13,7 +13,7 @@ import { SqliteQueueStore } from "../../server/store/index.js";
 import { ECHO_START_DELAY_ENV } from "../../server/turns/echo-turn-runner.js";
 import { CrashLedger, crashRoundPlan, runCrashRound, verifyAfterCrashes } from "../support/reliability-crash.js";
 import { storedQueueRows } from "../support/reliability-db.js";
-import { useTestResources } from "../support/reliability-server.js";
+import { useTestResources } from "../support/reliability-resources.js";
 import { agentText, listIds, queueTurn, startThread } from "../support/scenario-helpers.js";
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20_251_126);

@@ -13,7 +13,8 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { SqliteQueueStore } from "../../server/store/index.js";
 import { storedQueueRows } from "../support/reliability-db.js";
-import { runServerToExit, useTestResources } from "../support/reliability-server.js";
+import { useTestResources } from "../support/reliability-resources.js";
+import { runServerToExit } from "../support/reliability-server.js";
 import { listIds, queueTurn, rpcFailure } from "../support/scenario-helpers.js";
 
 const THREAD = "01a21800-0000-7000-8000-0000000000e5";

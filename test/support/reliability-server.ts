@@ -1,15 +1,14 @@
 /**
- * Real server processes for the reliability tests, reached through the dumb peers
+ * Real server processes for the reliability tests and the soak (no vitest in here), reached through the dumb peers
  * (`RawStdioPeer`, `RawWebSocketPeer`) behind one small interface, plus runs that only watch a
  * server start and exit (bad databases, refused listen addresses).
  */
 import { spawn } from "node:child_process";
-import { afterEach, beforeEach } from "vitest";
 import { StdioChildTransport } from "../../generated/client/index.js";
 import { UNKNOWN_THREAD } from "./reliability-frames.js";
 import { RawWebSocketPeer } from "./reliability-ws-peer.js";
 import { RawStdioPeer } from "./raw-stdio-peer.js";
-import { SERVER_BIN, stdioServerArgs, TempDir, WebSocketServerProcess } from "./server-process.js";
+import { SERVER_BIN, stdioServerArgs, WebSocketServerProcess } from "./server-process.js";
 import type { TransportKind } from "./harness.js";
 import { TestClient } from "./test-client.js";
 
@@ -118,36 +117,6 @@ export async function startStdioClient(
   const pid = transport.pid;
   if (pid === undefined) throw new Error("the server process has no pid");
   return { client, transport, pid };
-}
-
-/**
- * Per test: a fresh temporary folder, and the stdio clients started in it, closed (and the
- * folder removed) when the test ends. Call once inside a describe block.
- */
-export function useTestResources(): {
-  readonly dir: TempDir;
-  stdioClient(dbPath: string, options?: { args?: readonly string[]; env?: NodeJS.ProcessEnv }): ReturnType<typeof startStdioClient>;
-} {
-  let dir: TempDir | undefined;
-  const clients: TestClient[] = [];
-  beforeEach(() => {
-    dir = new TempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
-    dir?.dispose();
-  });
-  return {
-    get dir(): TempDir {
-      if (dir === undefined) throw new Error("useTestResources: no test is running");
-      return dir;
-    },
-    async stdioClient(dbPath, options) {
-      const started = await startStdioClient(dbPath, options);
-      clients.push(started.client);
-      return started;
-    },
-  };
 }
 
 export interface ExitOutcome {
