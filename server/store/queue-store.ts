@@ -16,6 +16,19 @@
  *
  * `dispatching` is internal: never listed, never deleted or reordered by clients.
  * At most one row per thread is `dispatching`; a `failed` head blocks every later row.
+ *
+ * Several server instances may share one database (PostgreSQL; SQLite on one machine). Two
+ * things coordinate them:
+ *
+ * - **Queue versions.** Each thread has a `queue_version`, bumped in the same transaction as
+ *   every visible change of its queue (append, delete, reorder, claim, fail, recover). Writers of
+ *   a thread are serialized, so versions follow commit order; a snapshot carries the version it
+ *   was read at, and `subscribeQueueChanges` reports `(threadId, version)` of commits made by
+ *   other stores, so an instance re-reads and never sends an older snapshot after a newer one.
+ * - **Thread leases.** A row `(thread_id, owner_id, expires_at_ms)`: only the owner of an
+ *   unexpired lease may claim (claims name their owner and are refused otherwise), and a lease
+ *   changing hands fails the claims its previous owner abandoned (SPEC §3 restart recovery), in
+ *   the same transaction. Expiry is judged by the database's clock where there is one.
  */
 
 export type QueuedTurnState = "pending" | "dispatching" | "failed";
@@ -78,6 +91,60 @@ export interface QueuedTurnsPage {
   hasMore: boolean;
 }
 
+/** A thread's visible queue as of one committed version. */
+export interface QueueSnapshot {
+  /** The thread's queue version the rows were read at; 0 for a thread the store does not hold. */
+  version: number;
+  /** Pending and failed rows, in queue order. */
+  rows: QueuedTurnRecord[];
+}
+
+export interface ThreadLeaseRequest {
+  /** Who asks: unique per server instance (see server/queue/instance-id.ts). */
+  ownerId: string;
+  /** How long the lease lasts from now unless renewed. */
+  ttlMs: number;
+  /**
+   * Take the lease from this owner even though it has not expired. Only for a caller that knows
+   * the owner is gone (a dead process on this machine); ignored when someone else holds it.
+   */
+  evictOwnerId?: string;
+  /**
+   * When the lease changes hands (it was free, expired or evicted), the thread's `dispatching`
+   * rows lost their dispatcher: they become `failed` with this `TurnError` JSON in the same
+   * transaction, so no claim survives its owner and none is failed under a live one.
+   */
+  abandonedClaimFailureJson: string;
+}
+
+/**
+ * `held`: the caller already owned it (renewed; nothing recovered — its own claims are live).
+ * `free`: no lease existed (a new thread, or its owner released it at shutdown).
+ * `expired`/`evicted`: taken from another owner.
+ */
+export type ThreadLeaseAcquisition = "held" | "free" | "expired" | "evicted";
+
+export type ThreadLeaseOutcome =
+  | {
+      acquired: true;
+      how: ThreadLeaseAcquisition;
+      /** The owner the lease was taken from (`expired`/`evicted`), else null. */
+      previousOwnerId: string | null;
+      /** Dispatching rows failed because the lease changed hands. */
+      recovered: number;
+    }
+  | { acquired: false; ownerId: string; expiresInMs: number };
+
+/**
+ * A queue change committed by ANOTHER store (another process or instance) — the caller's own
+ * writes are never reported back, their promises say when they committed. `resync`: changes
+ * may have been missed (the notification link was down, or another process wrote a file
+ * without a notification channel); re-read what matters.
+ */
+export type QueueChange = { type: "changed"; threadId: string; version: number } | { type: "resync"; reason: string };
+
+export type QueueChangeListener = (change: QueueChange) => void;
+
 export interface QueueStore {
   createThread(input: CreateThreadInput): Promise<ThreadRecord>;
   getThread(threadId: string): Promise<ThreadRecord | null>;
@@ -94,6 +161,12 @@ export interface QueueStore {
 
   /** Pending and failed rows, in queue order. */
   listVisibleQueuedTurns(threadId: string): Promise<QueuedTurnRecord[]>;
+
+  /** The visible queue and the version it was read at, from one consistent read. */
+  readQueueSnapshot(threadId: string): Promise<QueueSnapshot>;
+
+  /** Current queue versions of the threads that exist among `threadIds`. */
+  readQueueVersions(threadIds: readonly string[]): Promise<Map<string, number>>;
 
   /** Keyset page of visible rows: a deep page costs the same as the first. */
   listVisibleQueuedTurnsPage(threadId: string, page: QueuedTurnsPageRequest): Promise<QueuedTurnsPage>;
@@ -112,8 +185,12 @@ export interface QueueStore {
    * Atomically moves the head visible row to `dispatching` if it is `pending` and no row of the
    * thread is `dispatching`. Null when the queue is empty, already dispatching, or headed by a
    * failed row. Single winner across connections and processes.
+   *
+   * With `leaseOwnerId`, the claim also requires that owner to hold the thread's unexpired
+   * lease (checked in the same transaction): an instance whose lease was taken over cannot
+   * claim any more, whatever it believes.
    */
-  claimHeadQueuedTurn(threadId: string): Promise<QueuedTurnRecord | null>;
+  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string): Promise<QueuedTurnRecord | null>;
 
   /** Records the turn started for a dispatching row; false if the row is no longer dispatching. */
   setDispatchTurnId(queuedTurnId: string, turnId: string): Promise<boolean>;
@@ -127,8 +204,32 @@ export interface QueueStore {
   /** dispatching → failed with `failureJson`; the row keeps its place. False if not dispatching. */
   markQueuedTurnFailed(queuedTurnId: string, failureJson: string): Promise<boolean>;
 
-  /** Restart recovery: every dispatching row of the thread → failed. Returns how many. */
+  /**
+   * Restart recovery: every dispatching row of the thread → failed. Returns how many. With
+   * several instances use `acquireThreadLease`, which recovers only when the lease changes hands.
+   */
   recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number>;
+
+  /**
+   * Takes or renews the thread's lease: acquired when it is free, expired, already the caller's,
+   * or held by `evictOwnerId`. Rejects with `thread_not_found`. See `ThreadLeaseRequest` for the
+   * recovery that happens when the lease changes hands.
+   */
+  acquireThreadLease(threadId: string, request: ThreadLeaseRequest): Promise<ThreadLeaseOutcome>;
+
+  /** Extends the caller's leases among `threadIds`; returns the ids it still held (the others were lost). */
+  renewThreadLeases(ownerId: string, threadIds: readonly string[], ttlMs: number): Promise<string[]>;
+
+  /** Gives up the caller's leases among `threadIds` (shutdown). Returns how many it held. */
+  releaseThreadLeases(ownerId: string, threadIds: readonly string[]): Promise<number>;
+
+  /**
+   * Reports queue changes committed by other stores on the same database until the returned
+   * function is called. PostgreSQL: LISTEN/NOTIFY, reconnecting with backoff (a `resync` after
+   * every reconnect). SQLite: stores of this process on the same file directly, other processes
+   * through a poll of the file's change counter (a `resync`).
+   */
+  subscribeQueueChanges(listener: QueueChangeListener): () => void;
 
   /** Waits for accepted operations to finish, then releases the backend. Later calls reject with `closed`. */
   close(): Promise<void>;
@@ -142,14 +243,16 @@ export type QueueStoreErrorCode =
   | "invalid_json"
   | "invalid_argument"
   | "closed"
-  | "schema_too_new";
+  | "schema_too_new"
+  /** The database cannot be reached or did not answer in time; nothing was done. Retry later. */
+  | "unavailable";
 
 /** The exact text upstream reports (the server prefixes `failed to reorder queued turns: `). */
 export const REORDER_MISMATCH_MESSAGE = "queue reorder must include every visible queued turn exactly once";
 
 /** Errors the caller can act on; anything else thrown by a store is an internal failure. */
 export class QueueStoreError extends Error {
-  override readonly name = "QueueStoreError";
+  override readonly name: string = "QueueStoreError";
   constructor(
     readonly code: QueueStoreErrorCode,
     message: string,

@@ -1,15 +1,16 @@
 import pg from "pg";
+import { QueueStoreError } from "../queue-store.js";
 
 /**
  * The database could not be reached, or stopped answering, or the operation timed out.
  * The operation was not acknowledged; retrying later may succeed (the pool reconnects on
- * its own). Not a `QueueStoreError`: its code list is shared with the other backends.
+ * its own). A `QueueStoreError` with code `unavailable`, so that the RPC layer can answer
+ * with a retryable error whatever the backend.
  */
-export class StoreUnavailableError extends Error {
-  override readonly name = "StoreUnavailableError";
-  readonly code = "unavailable";
+export class StoreUnavailableError extends QueueStoreError {
+  override readonly name: string = "StoreUnavailableError";
   constructor(cause: unknown) {
-    super(`PostgreSQL queue store is unavailable: ${describe(cause)}`, { cause });
+    super("unavailable", `PostgreSQL queue store is unavailable: ${describe(cause)}`, { cause });
   }
 }
 

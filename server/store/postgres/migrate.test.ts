@@ -12,6 +12,8 @@ describe("PostgreSQL migration files", () => {
       [1, "threads"],
       [2, "thread_queued_turns"],
       [3, "one_dispatching_per_thread"],
+      [4, "thread_queue_version"],
+      [5, "thread_leases"],
     ]);
   });
 });
@@ -30,6 +32,8 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
       { version: 1, name: "threads" },
       { version: 2, name: "thread_queued_turns" },
       { version: 3, name: "one_dispatching_per_thread" },
+      { version: 4, name: "thread_queue_version" },
+      { version: 5, name: "thread_leases" },
     ]);
     const columns = await query<{ column_name: string; data_type: string; is_nullable: string }>(
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns

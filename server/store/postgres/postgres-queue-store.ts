@@ -1,13 +1,19 @@
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type {
   AppendQueuedTurnOptions,
   CreateThreadInput,
+  QueueChangeListener,
   QueuedTurnRecord,
   QueuedTurnsPage,
   QueuedTurnsPageRequest,
+  QueueSnapshot,
   QueueStore,
+  ThreadLeaseOutcome,
+  ThreadLeaseRequest,
   ThreadRecord,
 } from "../queue-store.js";
+import { PgChangeListener } from "./change-listener.js";
 import { toStoreFailure } from "./errors.js";
 import { loadPostgresMigrations, migrate } from "./migrate.js";
 import { appendQueuedTurn } from "./ops/append-queued-turn.js";
@@ -22,6 +28,8 @@ import { recoverDispatchingQueuedTurns } from "./ops/recover-dispatching-queued-
 import { removeDispatchingQueuedTurn } from "./ops/remove-dispatching-queued-turn.js";
 import { reorderQueuedTurns } from "./ops/reorder-queued-turns.js";
 import { setDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
+import { readQueueSnapshot, readQueueVersions } from "./ops/queue-version.js";
+import { acquireThreadLease, releaseThreadLeases, renewThreadLeases } from "./ops/thread-leases.js";
 import { createPool } from "./pool.js";
 import { PgWriteBatcher, type CommittedBatch } from "./write-batcher.js";
 
@@ -50,6 +58,10 @@ export interface PostgresQueueStoreOptions {
   onBatchCommit?: (batch: CommittedBatch) => void;
   /** An idle pooled connection failed (it is replaced on next use); for logging. */
   onConnectionError?: (error: Error) => void;
+  /** The LISTEN connection failed or could not connect (it reconnects with backoff); for logging. */
+  onListenError?: (error: Error) => void;
+  /** First delay before reconnecting the LISTEN connection (doubles up to 5 s). Default 100. */
+  listenBackoffMs?: number;
   /** Clock for created/updated timestamps. */
   now?: () => number;
 }
@@ -66,15 +78,19 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export class PostgresQueueStore implements QueueStore {
   private readonly batcher: PgWriteBatcher;
   private closing: Promise<void> | undefined;
+  /** Names this store in its change notifications, so that it does not hear its own. */
+  private readonly origin = randomUUID();
+  private readonly listeners = new Set<QueueChangeListener>();
+  private changeListener: PgChangeListener | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
     readonly schemaVersion: number,
     private readonly now: () => number,
     maxBatchSize: number,
-    onBatchCommit: PostgresQueueStoreOptions["onBatchCommit"],
+    private readonly options: PostgresQueueStoreOptions,
   ) {
-    this.batcher = new PgWriteBatcher(pool, { onCommit: onBatchCommit, maxBatchSize });
+    this.batcher = new PgWriteBatcher(pool, { onCommit: options.onBatchCommit, maxBatchSize });
   }
 
   /** Connects, applies pending migrations (under an advisory lock), and returns the store. */
@@ -98,7 +114,7 @@ export class PostgresQueueStore implements QueueStore {
     });
     try {
       const version = await migrate(pool, loadPostgresMigrations(), { schema: options.schema, now });
-      return new PostgresQueueStore(pool, version, now, maxBatchSize, options.onBatchCommit);
+      return new PostgresQueueStore(pool, version, now, maxBatchSize, options);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toStoreFailure(error);
@@ -106,7 +122,7 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   private context(db: pg.PoolClient): OpContext {
-    return { db, now: this.now };
+    return { db, now: this.now, origin: this.origin };
   }
 
   createThread(input: CreateThreadInput): Promise<ThreadRecord> {
@@ -137,8 +153,18 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.write((db) => reorderQueuedTurns(this.context(db), threadId, queuedTurnIds), { threadId });
   }
 
-  claimHeadQueuedTurn(threadId: string): Promise<QueuedTurnRecord | null> {
-    return this.batcher.write((db) => claimHeadQueuedTurn(this.context(db), threadId), { threadId }).catch(lostClaimAsNull);
+  readQueueSnapshot(threadId: string): Promise<QueueSnapshot> {
+    return this.batcher.read((db) => readQueueSnapshot(this.context(db), threadId));
+  }
+
+  readQueueVersions(threadIds: readonly string[]): Promise<Map<string, number>> {
+    return this.batcher.read((db) => readQueueVersions(this.context(db), threadIds));
+  }
+
+  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string): Promise<QueuedTurnRecord | null> {
+    return this.batcher
+      .write((db) => claimHeadQueuedTurn(this.context(db), threadId, leaseOwnerId), { threadId })
+      .catch(lostClaimAsNull);
   }
 
   setDispatchTurnId(queuedTurnId: string, turnId: string): Promise<boolean> {
@@ -157,10 +183,59 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.write((db) => recoverDispatchingQueuedTurns(this.context(db), threadId, failureJson), { threadId });
   }
 
+  acquireThreadLease(threadId: string, request: ThreadLeaseRequest): Promise<ThreadLeaseOutcome> {
+    return this.batcher.write((db) => acquireThreadLease(this.context(db), threadId, request), { threadId });
+  }
+
+  renewThreadLeases(ownerId: string, threadIds: readonly string[], ttlMs: number): Promise<string[]> {
+    return this.batcher.write((db) => renewThreadLeases(this.context(db), ownerId, threadIds, ttlMs), { threadIds });
+  }
+
+  releaseThreadLeases(ownerId: string, threadIds: readonly string[]): Promise<number> {
+    return this.batcher.write((db) => releaseThreadLeases(this.context(db), ownerId, threadIds), { threadIds });
+  }
+
+  /** The first subscriber opens the LISTEN connection; the last one to leave closes it. */
+  subscribeQueueChanges(listener: QueueChangeListener): () => void {
+    this.listeners.add(listener);
+    if (this.changeListener === undefined && this.closing === undefined) {
+      this.changeListener = new PgChangeListener({
+        connectionString: this.options.connectionString,
+        schema: this.options.schema,
+        applicationName: `${this.options.applicationName ?? "thread-queue-store"} (listen)`,
+        connectionTimeoutMs: this.options.connectionTimeoutMs ?? 5_000,
+        origin: this.origin,
+        initialBackoffMs: this.options.listenBackoffMs,
+        onChange: (change) => {
+          for (const each of this.listeners) {
+            try {
+              each(change);
+            } catch {
+              // A listener's failure is its own: the others, and the LISTEN connection, go on.
+            }
+          }
+        },
+        onError: this.options.onListenError,
+      });
+      this.changeListener.start();
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size > 0 || this.changeListener === undefined) return;
+      const stopping = this.changeListener;
+      this.changeListener = undefined;
+      void stopping.close();
+    };
+  }
+
   close(): Promise<void> {
     // batcher.close() runs before the first await, so a call made after close() in the same tick is refused.
     this.closing ??= (async () => {
+      const listening = this.changeListener?.close();
+      this.changeListener = undefined;
+      this.listeners.clear();
       await this.batcher.close();
+      await listening;
       await this.pool.end();
     })();
     return this.closing;

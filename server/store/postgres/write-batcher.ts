@@ -35,8 +35,8 @@ export interface PgWriteBatcherOptions {
 
 type Work = (db: pg.PoolClient) => Promise<unknown>;
 
-/** The thread a write changes, named directly or through one of its queued turns. */
-export type ThreadLock = { threadId: string } | { queuedTurnId: string };
+/** The threads a write changes, named directly or through one of their queued turns. */
+export type ThreadLock = { threadId: string } | { threadIds: readonly string[] } | { queuedTurnId: string };
 
 interface QueuedOp {
   kind: "read" | "write";
@@ -212,8 +212,10 @@ function lockTargets(batch: readonly QueuedOp[]): ThreadLockTargets | undefined 
   const threadIds = new Set<string>();
   const queuedTurnIds = new Set<string>();
   for (const { lock } of batch) {
-    if (lock && "threadId" in lock) threadIds.add(lock.threadId);
-    else if (lock) queuedTurnIds.add(lock.queuedTurnId);
+    if (lock === undefined) continue;
+    if ("threadId" in lock) threadIds.add(lock.threadId);
+    else if ("threadIds" in lock) for (const id of lock.threadIds) threadIds.add(id);
+    else queuedTurnIds.add(lock.queuedTurnId);
   }
   if (threadIds.size === 0 && queuedTurnIds.size === 0) return undefined;
   return { threadIds: [...threadIds], queuedTurnIds: [...queuedTurnIds] };

@@ -20,11 +20,13 @@ describe("migrations", () => {
     }
   }
 
-  it("are numbered 1, 2, 3… and the newest is 3", () => {
+  it("are numbered 1, 2, 3… and the newest is 5", () => {
     expect(loadMigrations().map((migration) => [migration.version, migration.name])).toEqual([
       [1, "threads"],
       [2, "thread_queued_turns"],
       [3, "one_dispatching_per_thread"],
+      [4, "thread_queue_version"],
+      [5, "thread_leases"],
     ]);
   });
 
@@ -33,7 +35,7 @@ describe("migrations", () => {
     expect(store.schemaVersion).toBe(NEWEST);
     await store.close();
     inspect((raw) => {
-      expect(raw.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2, 3]);
+      expect(raw.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2, 3, 4, 5]);
       expect(raw.prepare("SELECT name FROM pragma_table_info('thread_queued_turns') ORDER BY cid").pluck().all()).toEqual([
         "queued_turn_id",
         "thread_id",

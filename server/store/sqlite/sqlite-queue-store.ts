@@ -4,9 +4,14 @@ import type {
   QueuedTurnRecord,
   QueuedTurnsPage,
   QueuedTurnsPageRequest,
+  QueueChangeListener,
+  QueueSnapshot,
   QueueStore,
+  ThreadLeaseOutcome,
+  ThreadLeaseRequest,
   ThreadRecord,
 } from "../queue-store.js";
+import { SqliteChangeFeed } from "./change-feed.js";
 import { loadMigrations, migrate } from "./migrate.js";
 import { openDatabase, type Db, type SqliteSynchronous } from "./open-database.js";
 import { prepareAppendQueuedTurn } from "./ops/append-queued-turn.js";
@@ -21,6 +26,8 @@ import { prepareRecoverDispatchingQueuedTurns } from "./ops/recover-dispatching-
 import { prepareRemoveDispatchingQueuedTurn } from "./ops/remove-dispatching-queued-turn.js";
 import { prepareReorderQueuedTurns } from "./ops/reorder-queued-turns.js";
 import { prepareSetDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
+import { prepareBumpQueueVersion, prepareQueueVersionReads } from "./ops/queue-version.js";
+import { prepareThreadLeaseOps } from "./ops/thread-leases.js";
 import { WriteBatcher, type CommittedBatch } from "./write-batcher.js";
 
 export interface SqliteQueueStoreOptions {
@@ -34,26 +41,35 @@ export interface SqliteQueueStoreOptions {
   maxBatchSize?: number;
   /** Observes each group commit (tests, benchmarks). */
   onBatchCommit?: (batch: CommittedBatch) => void;
-  /** Clock for created/updated timestamps. */
+  /** Clock for created/updated timestamps and lease expiry. */
   now?: () => number;
+  /**
+   * How often a store with change listeners checks whether another process committed to the
+   * file (`PRAGMA data_version`), reported as a `resync`. Default 250; 0 turns it off.
+   */
+  changePollIntervalMs?: number;
 }
 
 export type { CommittedBatch };
 
 function prepareOps(context: OpContext) {
   const list = prepareListVisibleQueuedTurns(context);
+  const bump = prepareBumpQueueVersion(context);
+  const recoverDispatching = prepareRecoverDispatchingQueuedTurns(context, bump);
   return {
     createThread: prepareCreateThread(context),
     getThread: prepareGetThread(context),
-    append: prepareAppendQueuedTurn(context),
+    append: prepareAppendQueuedTurn(context, bump),
     list,
-    delete: prepareDeleteQueuedTurn(context),
-    reorder: prepareReorderQueuedTurns(context, list),
-    claimHead: prepareClaimHeadQueuedTurn(context),
+    versions: prepareQueueVersionReads(context, list),
+    delete: prepareDeleteQueuedTurn(context, bump),
+    reorder: prepareReorderQueuedTurns(context, list, bump),
+    claimHead: prepareClaimHeadQueuedTurn(context, bump),
     setDispatchTurnId: prepareSetDispatchTurnId(context),
     removeDispatching: prepareRemoveDispatchingQueuedTurn(context),
-    markFailed: prepareMarkQueuedTurnFailed(context),
-    recoverDispatching: prepareRecoverDispatchingQueuedTurns(context),
+    markFailed: prepareMarkQueuedTurnFailed(context, bump),
+    recoverDispatching,
+    leases: prepareThreadLeaseOps(context, recoverDispatching),
   };
 }
 
@@ -65,6 +81,7 @@ function prepareOps(context: OpContext) {
 export class SqliteQueueStore implements QueueStore {
   private readonly ops: ReturnType<typeof prepareOps>;
   private readonly batcher: WriteBatcher;
+  private readonly feed: SqliteChangeFeed;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -73,8 +90,16 @@ export class SqliteQueueStore implements QueueStore {
     options: SqliteQueueStoreOptions,
     now: () => number,
   ) {
-    this.ops = prepareOps({ db, now });
-    this.batcher = new WriteBatcher(db, { onCommit: options.onBatchCommit, maxBatchSize: options.maxBatchSize });
+    this.feed = new SqliteChangeFeed(db, options.path, options.changePollIntervalMs ?? 250);
+    this.ops = prepareOps({ db, now, changes: this.feed });
+    this.batcher = new WriteBatcher(db, {
+      onCommit: (batch) => {
+        this.feed.committed();
+        options.onBatchCommit?.(batch);
+      },
+      onAbort: () => this.feed.aborted(),
+      maxBatchSize: options.maxBatchSize,
+    });
   }
 
   /** Opens the file, applies pending migrations, prepares every statement. */
@@ -121,8 +146,16 @@ export class SqliteQueueStore implements QueueStore {
     return this.batcher.write(() => this.ops.reorder(threadId, queuedTurnIds));
   }
 
-  claimHeadQueuedTurn(threadId: string): Promise<QueuedTurnRecord | null> {
-    return this.batcher.write(() => this.ops.claimHead(threadId));
+  readQueueSnapshot(threadId: string): Promise<QueueSnapshot> {
+    return this.batcher.read(() => this.ops.versions.snapshot(threadId));
+  }
+
+  readQueueVersions(threadIds: readonly string[]): Promise<Map<string, number>> {
+    return this.batcher.read(() => this.ops.versions.versions(threadIds));
+  }
+
+  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string): Promise<QueuedTurnRecord | null> {
+    return this.batcher.write(() => this.ops.claimHead(threadId, leaseOwnerId));
   }
 
   setDispatchTurnId(queuedTurnId: string, turnId: string): Promise<boolean> {
@@ -141,10 +174,27 @@ export class SqliteQueueStore implements QueueStore {
     return this.batcher.write(() => this.ops.recoverDispatching(threadId, failureJson));
   }
 
+  acquireThreadLease(threadId: string, request: ThreadLeaseRequest): Promise<ThreadLeaseOutcome> {
+    return this.batcher.write(() => this.ops.leases.acquire(threadId, request));
+  }
+
+  renewThreadLeases(ownerId: string, threadIds: readonly string[], ttlMs: number): Promise<string[]> {
+    return this.batcher.write(() => this.ops.leases.renew(ownerId, threadIds, ttlMs));
+  }
+
+  releaseThreadLeases(ownerId: string, threadIds: readonly string[]): Promise<number> {
+    return this.batcher.write(() => this.ops.leases.release(ownerId, threadIds));
+  }
+
+  subscribeQueueChanges(listener: QueueChangeListener): () => void {
+    return this.feed.subscribe(listener);
+  }
+
   close(): Promise<void> {
     // Synchronous up to here, so a call made after close() in the same tick is refused.
     this.closing ??= new Promise<void>((resolve) => {
       this.batcher.close();
+      this.feed.close();
       this.db.close();
       resolve();
     });

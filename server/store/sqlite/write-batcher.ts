@@ -27,6 +27,8 @@ export interface WriteBatcherOptions {
   onCommit?: (batch: CommittedBatch) => void;
   /** Upper bound on ops per transaction, so one huge burst cannot hold the write lock indefinitely. */
   maxBatchSize?: number;
+  /** Called when a batch's transaction was lost: what its ops recorded did not happen. */
+  onAbort?: () => void;
 }
 
 type OpKind = "read" | "write";
@@ -106,6 +108,7 @@ export class WriteBatcher {
     const { committed, outcomes } =
       writes === 0 ? { committed: false, outcomes: batch.map((op) => attempt(op.work)) } : this.runTransaction(batch);
     if (committed) this.options.onCommit?.({ ops: batch.length, writes });
+    else if (writes > 0) this.options.onAbort?.();
     batch.forEach((op, index) => {
       const outcome = outcomes[index];
       if (outcome?.ok) op.resolve(outcome.value);

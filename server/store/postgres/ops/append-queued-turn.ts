@@ -3,6 +3,7 @@ import { QueueStoreError, type AppendQueuedTurnOptions, type QueuedTurnRecord } 
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, type QueuedTurnRow } from "../rows.js";
 import { lockThread } from "./lock-thread.js";
 import { run, statement, withJsonInput, type OpContext } from "./op-context.js";
+import { bumpQueueVersion } from "./queue-version.js";
 
 /**
  * Under the thread's lock, so MAX(queue_order) + 1 cannot be taken by another instance between
@@ -27,11 +28,12 @@ const INSERT = statement(
 );
 
 export async function appendQueuedTurn(
-  { db, now }: OpContext,
+  context: OpContext,
   threadId: string,
   turnStartParamsJson: string,
   options: AppendQueuedTurnOptions = {},
 ): Promise<QueuedTurnRecord> {
+  const { db, now } = context;
   const maxRows = options.maxQueueLength ?? null;
   if (maxRows !== null && (!Number.isSafeInteger(maxRows) || maxRows < 1)) {
     throw new QueueStoreError("invalid_argument", `maxQueueLength must be a positive integer, got ${maxRows}`);
@@ -44,5 +46,6 @@ export async function appendQueuedTurn(
   );
   const row = rows[0];
   if (!row) throw new QueueStoreError("queue_full", `thread queue is full (${maxRows} queued turns): ${threadId}`);
+  await bumpQueueVersion(context, threadId);
   return toQueuedTurnRecord(row);
 }

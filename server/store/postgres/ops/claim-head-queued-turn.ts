@@ -2,13 +2,16 @@ import type { QueuedTurnRecord } from "../../queue-store.js";
 import { sqlState } from "../errors.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
 import { lockThread } from "./lock-thread.js";
-import { run, statement, type OpContext } from "./op-context.js";
+import { DB_NOW_MS, run, statement, type OpContext } from "./op-context.js";
+import { bumpQueueVersion } from "./queue-version.js";
 
 /**
  * One UPDATE picks the head visible row and claims it only if that head is pending and nothing
  * of the thread is dispatching; a failed head matches the subquery but not `state = 'pending'`,
  * which is what blocks the queue behind it. It runs under the thread's row lock, so claimers on
  * several instances take turns and each sees the previous one's claim: one winner.
+ * With a lease owner ($3), the claim also requires that owner's unexpired lease (by the
+ * database's clock), so an instance whose lease was taken over cannot claim any more.
  */
 const CLAIM = statement(
   "claim_head_queued_turn",
@@ -26,13 +29,24 @@ const CLAIM = statement(
        SELECT 1 FROM thread_queued_turns AS active
        WHERE active.thread_id = $1 AND active.state = 'dispatching'
      )
+     AND ($3::text IS NULL OR EXISTS (
+       SELECT 1 FROM thread_leases AS lease
+       WHERE lease.thread_id = $1 AND lease.owner_id = $3 AND lease.expires_at_ms > ${DB_NOW_MS}
+     ))
    RETURNING ${QUEUED_TURN_COLUMNS}`,
 );
 
-export async function claimHeadQueuedTurn({ db, now }: OpContext, threadId: string): Promise<QueuedTurnRecord | null> {
+export async function claimHeadQueuedTurn(
+  context: OpContext,
+  threadId: string,
+  leaseOwnerId: string | undefined,
+): Promise<QueuedTurnRecord | null> {
+  const { db, now } = context;
   if (!(await lockThread(db, threadId))) return null;
-  const row = (await run<QueuedTurnRow>(db, CLAIM, [threadId, now()])).rows[0];
-  return row ? toQueuedTurnRecord(row) : null;
+  const row = (await run<QueuedTurnRow>(db, CLAIM, [threadId, now(), leaseOwnerId ?? null])).rows[0];
+  if (!row) return null;
+  await bumpQueueVersion(context, threadId);
+  return toQueuedTurnRecord(row);
 }
 
 /**

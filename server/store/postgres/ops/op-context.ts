@@ -8,7 +8,12 @@ export type Db = Pick<ClientBase, "query">;
 export interface OpContext {
   db: Db;
   now: () => number;
+  /** This store's id in change notifications, so that it can skip its own. */
+  origin: string;
 }
+
+/** The database's clock in epoch milliseconds: every instance judges lease expiry by it. */
+export const DB_NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
 export interface Statement {
   readonly name: string;

@@ -1,5 +1,6 @@
 import { lockThread } from "./lock-thread.js";
 import { run, statement, withJsonInput, type OpContext } from "./op-context.js";
+import { bumpQueueVersion } from "./queue-version.js";
 
 /**
  * Restart recovery: a dispatching row found when its thread is resumed lost its dispatcher, and
@@ -12,7 +13,10 @@ const UPDATE = statement(
    WHERE thread_id = $1 AND state = 'dispatching'`,
 );
 
-export async function recoverDispatchingQueuedTurns({ db, now }: OpContext, threadId: string, failureJson: string): Promise<number> {
+export async function recoverDispatchingQueuedTurns(context: OpContext, threadId: string, failureJson: string): Promise<number> {
+  const { db, now } = context;
   if (!(await lockThread(db, threadId))) return 0;
-  return (await withJsonInput("failure", () => run(db, UPDATE, [threadId, failureJson, now()]))).rowCount ?? 0;
+  const recovered = (await withJsonInput("failure", () => run(db, UPDATE, [threadId, failureJson, now()]))).rowCount ?? 0;
+  if (recovered > 0) await bumpQueueVersion(context, threadId);
+  return recovered;
 }

@@ -3,6 +3,7 @@ import { VISIBLE_STATES_SQL } from "../rows.js";
 import { listVisibleQueuedTurns } from "./list-visible-queued-turns.js";
 import { lockThread } from "./lock-thread.js";
 import { run, statement, type OpContext } from "./op-context.js";
+import { bumpQueueVersion } from "./queue-version.js";
 
 /**
  * The visible rows keep the set of positions they already hold, handed out in the requested
@@ -49,6 +50,7 @@ export async function reorderQueuedTurns(
   if (placed !== current.length) {
     throw new Error(`reorder placed ${placed} of ${current.length} queued turns`);
   }
+  await bumpQueueVersion(context, threadId);
   return listVisibleQueuedTurns(context, threadId);
 }
 

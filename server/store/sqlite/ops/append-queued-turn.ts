@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from "uuid";
 import { QueueStoreError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, type QueuedTurnRow } from "../rows.js";
 import { isMalformedJsonError, sqliteErrorCode, type OpContext } from "./op-context.js";
+import { prepareBumpQueueVersion, type BumpQueueVersion } from "./queue-version.js";
 
 interface Params {
   id: string;
@@ -26,7 +27,11 @@ export type AppendQueuedTurn = (
  * cost O(queue length) per append — 5.6 ms at 100,000 rows (bench: queue-add-durable). No row
  * inserted means the queue is full; an unknown thread fails the foreign key.
  */
-export function prepareAppendQueuedTurn({ db, now }: OpContext): AppendQueuedTurn {
+export function prepareAppendQueuedTurn(
+  context: OpContext,
+  bumpVersion: BumpQueueVersion = prepareBumpQueueVersion(context),
+): AppendQueuedTurn {
+  const { db, now } = context;
   const insert = db.prepare<Params, QueuedTurnRow>(`
     INSERT INTO thread_queued_turns (
       queued_turn_id, thread_id, turn_start_params_jsonb, queue_order, state,
@@ -63,6 +68,7 @@ export function prepareAppendQueuedTurn({ db, now }: OpContext): AppendQueuedTur
     if (!row) {
       throw new QueueStoreError("queue_full", `thread queue is full (${maxRows} queued turns): ${threadId}`);
     }
+    bumpVersion(threadId);
     return toQueuedTurnRecord(row);
   };
 }

@@ -1,15 +1,21 @@
 import type { QueuedTurnRecord } from "../../queue-store.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
 import type { OpContext } from "./op-context.js";
+import type { BumpQueueVersion } from "./queue-version.js";
 
 /**
  * One UPDATE picks the head visible row and claims it only if that head is pending and nothing
  * of the thread is dispatching. It runs under SQLite's single write lock (the batcher begins
  * IMMEDIATE), so between connections or processes exactly one claim wins; a failed head matches
  * the subquery but not `state = 'pending'`, which is what blocks the queue behind it.
+ * With a lease owner, the same statement also requires that owner's unexpired lease, so an
+ * instance whose lease was taken over cannot claim on stale beliefs.
  */
-export function prepareClaimHeadQueuedTurn({ db, now }: OpContext): (threadId: string) => QueuedTurnRecord | null {
-  const claim = db.prepare<{ threadId: string; now: number }, QueuedTurnRow>(`
+export function prepareClaimHeadQueuedTurn(
+  { db, now }: OpContext,
+  bumpVersion: BumpQueueVersion,
+): (threadId: string, leaseOwnerId?: string) => QueuedTurnRecord | null {
+  const claim = db.prepare<{ threadId: string; owner: string | null; now: number }, QueuedTurnRow>(`
     UPDATE thread_queued_turns
     SET state = 'dispatching', updated_at_ms = @now
     WHERE queued_turn_id = (
@@ -25,10 +31,16 @@ export function prepareClaimHeadQueuedTurn({ db, now }: OpContext): (threadId: s
       LIMIT 1
     )
       AND state = 'pending'
+      AND (@owner IS NULL OR EXISTS (
+        SELECT 1 FROM thread_leases
+        WHERE thread_leases.thread_id = @threadId AND owner_id = @owner AND expires_at_ms > @now
+      ))
     RETURNING ${QUEUED_TURN_COLUMNS}`);
 
-  return (threadId) => {
-    const row = claim.get({ threadId, now: now() });
-    return row ? toQueuedTurnRecord(row) : null;
+  return (threadId, leaseOwnerId) => {
+    const row = claim.get({ threadId, owner: leaseOwnerId ?? null, now: now() });
+    if (!row) return null;
+    bumpVersion(threadId);
+    return toQueuedTurnRecord(row);
   };
 }

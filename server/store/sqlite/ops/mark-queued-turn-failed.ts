@@ -1,14 +1,24 @@
 import { QueueStoreError } from "../../queue-store.js";
 import { isMalformedJsonError, type OpContext } from "./op-context.js";
+import type { BumpQueueVersion } from "./queue-version.js";
 
 /** dispatching → failed. The row keeps its queue_order, so as head it blocks the queue (FIFO). */
-export function prepareMarkQueuedTurnFailed({ db, now }: OpContext): (queuedTurnId: string, failureJson: string) => boolean {
-  const update = db.prepare<{ queuedTurnId: string; failure: string; now: number }>(`
+export function prepareMarkQueuedTurnFailed(
+  { db, now }: OpContext,
+  bumpVersion: BumpQueueVersion,
+): (queuedTurnId: string, failureJson: string) => boolean {
+  const update = db.prepare<{ queuedTurnId: string; failure: string; now: number }, { thread_id: string }>(`
     UPDATE thread_queued_turns
     SET state = 'failed', failure_jsonb = jsonb(@failure), updated_at_ms = @now
-    WHERE queued_turn_id = @queuedTurnId AND state = 'dispatching'`);
+    WHERE queued_turn_id = @queuedTurnId AND state = 'dispatching'
+    RETURNING thread_id`);
   return (queuedTurnId, failureJson) =>
-    failureJsonWrite(() => update.run({ queuedTurnId, failure: failureJson, now: now() }).changes > 0);
+    failureJsonWrite(() => {
+      const row = update.get({ queuedTurnId, failure: failureJson, now: now() });
+      if (!row) return false;
+      bumpVersion(row.thread_id);
+      return true;
+    });
 }
 
 /** Maps jsonb()'s rejection of a failure payload to the typed error. */

@@ -1,10 +1,17 @@
 import Database from "better-sqlite3";
 import type { Db } from "../open-database.js";
 
+/** Where ops record the queue versions they committed, for the change feed (after COMMIT). */
+export interface QueueChangeLog {
+  note(threadId: string, version: number): void;
+}
+
 /** What every operation's `prepare` receives once, at store open. */
 export interface OpContext {
   db: Db;
   now: () => number;
+  /** Absent for ops prepared outside a store (benchmarks): versions still move, nobody hears. */
+  changes?: QueueChangeLog;
 }
 
 /** The extended result code (`SQLITE_CONSTRAINT_FOREIGNKEY`, …) of a SQLite failure. */

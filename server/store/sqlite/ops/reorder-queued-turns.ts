@@ -2,6 +2,7 @@ import { QueueStoreError, REORDER_MISMATCH_MESSAGE, type QueuedTurnRecord } from
 import { VISIBLE_STATES_SQL } from "../rows.js";
 import type { ListVisibleQueuedTurns } from "./list-visible-queued-turns.js";
 import type { OpContext } from "./op-context.js";
+import type { BumpQueueVersion } from "./queue-version.js";
 
 export type ReorderQueuedTurns = (threadId: string, queuedTurnIds: readonly string[]) => QueuedTurnRecord[];
 
@@ -15,6 +16,7 @@ export type ReorderQueuedTurns = (threadId: string, queuedTurnIds: readonly stri
 export function prepareReorderQueuedTurns(
   { db, now }: OpContext,
   list: ListVisibleQueuedTurns,
+  bumpVersion: BumpQueueVersion,
 ): ReorderQueuedTurns {
   const visible = db.prepare<[string], { queued_turn_id: string; queue_order: number }>(`
     SELECT queued_turn_id, queue_order FROM thread_queued_turns
@@ -45,6 +47,7 @@ export function prepareReorderQueuedTurns(
     if (placed !== current.length) {
       throw new Error(`reorder placed ${placed} of ${current.length} queued turns`);
     }
+    bumpVersion(threadId);
     return list.all(threadId);
   };
 }

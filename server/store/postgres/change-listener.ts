@@ -1,0 +1,155 @@
+import pg from "pg";
+import type { QueueChange } from "../queue-store.js";
+import { QUEUE_CHANGED_CHANNEL } from "./ops/queue-version.js";
+
+export interface PgChangeListenerSettings {
+  connectionString: string;
+  /** search_path, as the store's pool sets it; already checked to be a plain identifier. */
+  schema: string | undefined;
+  applicationName: string;
+  connectionTimeoutMs: number;
+  /** The store's own id: its notifications are not reported back to it. */
+  origin: string;
+  /** First reconnect delay; doubles per failed attempt up to `maxBackoffMs`. Default 100. */
+  initialBackoffMs?: number;
+  /** Default 5000. */
+  maxBackoffMs?: number;
+  /**
+   * A query on the LISTEN connection this often: a link that died silently (no TCP reset) is
+   * found within about twice this, instead of whenever the kernel's keepalive gives up. Default 5000.
+   */
+  heartbeatMs?: number;
+  onChange(change: QueueChange): void;
+  /** A lost or refused connection (it is retried); for logging. */
+  onError?(error: Error): void;
+}
+
+/**
+ * The dedicated LISTEN connection of a PostgreSQL store (a pooled connection cannot LISTEN: it
+ * is shared and recycled). Reconnects with capped exponential backoff and jitter, and reports
+ * a `resync` each time LISTEN is (re-)established — notifications sent while it was down are
+ * lost, so listeners must re-read. Notifications of other schemas and of this store itself are
+ * dropped here.
+ */
+export class PgChangeListener {
+  private closed = false;
+  private current: { client: pg.Client; stop(): void } | undefined;
+  private wakeSleeper: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly settings: PgChangeListenerSettings) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeSleeper?.();
+    this.current?.stop();
+    // Also interrupts a connect in progress, which would otherwise wait for its timeout.
+    await this.current?.client.end().catch(() => undefined);
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const initial = this.settings.initialBackoffMs ?? 100;
+    const max = this.settings.maxBackoffMs ?? 5000;
+    let backoff = initial;
+    let first = true;
+    while (!this.closed) {
+      const listened = await this.listenOnce(first).catch((error: unknown) => {
+        this.settings.onError?.(error instanceof Error ? error : new Error(String(error)));
+        return false;
+      });
+      if (this.closed) break;
+      if (listened) {
+        first = false;
+        backoff = initial;
+      }
+      // Full jitter: instances that lost the database together do not come back in lockstep.
+      await this.sleep(backoff / 2 + Math.random() * (backoff / 2));
+      backoff = Math.min(backoff * 2, max);
+    }
+  }
+
+  /** One connection's life: true when LISTEN was established (then lost), false when it never was. */
+  private async listenOnce(first: boolean): Promise<boolean> {
+    const heartbeatMs = this.settings.heartbeatMs ?? 5000;
+    const client = new pg.Client({
+      connectionString: this.settings.connectionString,
+      application_name: this.settings.applicationName,
+      connectionTimeoutMillis: this.settings.connectionTimeoutMs,
+      query_timeout: heartbeatMs,
+      keepAlive: true,
+      ...(this.settings.schema === undefined ? {} : { options: `-c search_path=${this.settings.schema}` }),
+    });
+    let stop!: () => void;
+    const lost = new Promise<void>((resolve) => {
+      stop = resolve;
+      client.on("error", (error) => {
+        this.settings.onError?.(error);
+        resolve();
+      });
+      client.on("end", () => resolve());
+    });
+    this.current = { client, stop };
+    let established = false;
+    try {
+      await client.connect();
+      const schema = (await client.query<{ schema: string | null }>("SELECT current_schema() AS schema")).rows[0]?.schema ?? null;
+      client.on("notification", (message) => {
+        if (message.channel === QUEUE_CHANGED_CHANNEL) this.handle(message.payload, schema);
+      });
+      // The channel is a constant identifier; LISTEN takes no bind parameters.
+      await client.query(`LISTEN ${QUEUE_CHANGED_CHANNEL}`);
+      established = true;
+      this.settings.onChange({ type: "resync", reason: first ? "listening for queue changes" : "reconnected to PostgreSQL" });
+      await Promise.race([lost, this.heartbeat(client, heartbeatMs, lost)]);
+    } finally {
+      this.current = undefined;
+      await client.end().catch(() => undefined);
+    }
+    return established;
+  }
+
+  private async heartbeat(client: pg.Client, everyMs: number, lost: Promise<void>): Promise<void> {
+    let gone = false;
+    void lost.then(() => (gone = true));
+    while (!gone && !this.closed) {
+      await this.sleep(everyMs);
+      if (gone || this.closed) return;
+      try {
+        await client.query("SELECT 1");
+      } catch (error) {
+        this.settings.onError?.(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+    }
+  }
+
+  private handle(payload: string | undefined, schema: string | null): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload ?? "");
+    } catch {
+      return; // Not one of ours (someone else notifying on the channel).
+    }
+    if (!Array.isArray(parsed) || parsed.length !== 4) return;
+    const [fromSchema, origin, threadId, version] = parsed as unknown[];
+    if (fromSchema !== schema || origin === this.settings.origin) return;
+    if (typeof threadId !== "string" || typeof version !== "number") return;
+    this.settings.onChange({ type: "changed", threadId, version });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      this.wakeSleeper = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
