@@ -109,7 +109,8 @@ export async function startStdioClient(
     command: process.execPath,
     args: stdioServerArgs(dbPath, options.args ?? []),
     env: options.env ?? process.env,
-    stderr: "inherit",
+    // Collected (transport.stderrOutput): these tests provoke errors the server rightly logs.
+    stderr: "collect",
   });
   const client = new TestClient(transport);
   await client.client.ready;
