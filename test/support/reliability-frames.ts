@@ -292,6 +292,13 @@ const invalid = (id: JsonRpcId, jsonrpc: boolean, reason: string): ExpectedAnswe
   resultAllowed: false,
 });
 
+/** thread/start always; a reorder only with no ids (random ids never match a visible queue). */
+function succeedsWithAWrite(method: string, params: JsonValue | undefined): boolean {
+  if (method === "thread/start") return true;
+  const ids = (params as { queuedTurnIds?: unknown } | null | undefined)?.queuedTurnIds;
+  return method === "thread/queue/reorder" && Array.isArray(ids) && ids.length === 0;
+}
+
 /** A registry call (possibly with mutated params) and the answer it deserves; null when it would write. */
 function buildCall(template: { method: number; target: number; mutation: Mutation; jsonrpc: boolean }, id: JsonRpcId, ctx: FuzzContext): Built | null {
   const request = CLIENT_REQUESTS[template.method % CLIENT_REQUESTS.length] as RegistryRequest;
@@ -318,8 +325,9 @@ function buildCall(template: { method: number; target: number; mutation: Mutatio
   if (!outcome.ok) {
     return frame(label, message, byId([-32602], `Invalid params for ${request.method}: ${describeIssue(outcome.errors[0])}`, false));
   }
-  // A valid thread/start creates a thread: the one call this run must not make.
-  if (request.method === "thread/start") return null;
+  // Valid calls that succeed write (a thread; a reorder bumps the queue version even when the
+  // order stays): they are not bad input, and this run must leave the database as it was.
+  if (succeedsWithAWrite(request.method, params)) return null;
   // Valid calls aimed at unknown threads or read-only: a result, or -32600 (not found, bad id…).
   return frame(label, message, byId([-32600], undefined, true));
 }
