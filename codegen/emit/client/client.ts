@@ -3,7 +3,7 @@
  * (`request`, `notify`, `on`, `handle` are views of protocol/methods.ts); the only generated
  * part is the table of validators it runs on what arrives when `validateIncoming` is on.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { MessageDirection, MethodKind, MethodSpec, ProtocolModel } from "../../model/model.js";
 import { methodsOf } from "../protocol/methods.js";
 import { methodLiteral } from "../protocol/names.js";

@@ -3,7 +3,7 @@
  * re-exports it with the methods map, the error helpers and the runtime's client transports,
  * so that one import serves a client team.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { Emitter } from "../../model/model.js";
 import { printModule } from "../protocol/printing.js";
 import { clientFileStatements } from "./client.js";

@@ -3,7 +3,7 @@
  * Four interfaces keyed by method literal — one per direction and kind — each member
  * `{ params; result }`, plus the `methodInfo` table the server's gating reads.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { MessageDirection, MethodKind, MethodSpec, ProtocolModel } from "../../model/model.js";
 import { compareCodeUnits } from "../shared/order.js";
 import { withDoc } from "../shared/tsdoc.js";

@@ -4,7 +4,7 @@
  * Every name from the registry passes an identifier check before it becomes code; one that
  * cannot be used is an error, never silently renamed (STYLE 2).
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { MethodSpec, NamedType, ProtocolModel, TypeId } from "../../model/model.js";
 import { assertDeclarationName } from "../shared/identifiers.js";
 

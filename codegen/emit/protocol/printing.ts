@@ -4,7 +4,7 @@
  * printed against its own source file (the printer reads its text and comments from there),
  * which the shared printer, built for factory nodes only, does not do.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import { headerLines } from "../shared/header.js";
 
 const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });

@@ -5,7 +5,7 @@
  * namespaces never clash and each reference reads `validators_v2.validateQueuedTurn`.
  */
 import { posix } from "node:path";
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { MethodSpec, NamedType, ProtocolModel, TypeId } from "../../model/model.js";
 import { validateFunctionName } from "../validators/names.js";
 import { compareCodeUnits } from "../shared/order.js";

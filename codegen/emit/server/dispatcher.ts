@@ -3,7 +3,7 @@
  * generated object literals keyed by method literal, each entry holding the method's
  * validators and the lookup of its handler; everything else in the file is fixed code.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { MethodSpec, ProtocolModel } from "../../model/model.js";
 import { methodsOf } from "../protocol/methods.js";
 import { methodLiteral } from "../protocol/names.js";

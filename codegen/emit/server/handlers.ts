@@ -3,7 +3,7 @@
  * client→server request and notification, each a view of the methods map. A server that
  * leaves one out does not compile.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { MethodSpec, ProtocolModel } from "../../model/model.js";
 import { withDoc } from "../shared/tsdoc.js";
 import { methodDoc, methodsOf } from "../protocol/methods.js";

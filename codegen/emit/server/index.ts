@@ -3,7 +3,7 @@
  * messages to them, typed notification senders, and an index re-exporting what a server
  * author needs (including the error helpers, so handlers can throw `RpcError`s).
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { Emitter } from "../../model/model.js";
 import { printModule } from "../protocol/printing.js";
 import { dispatcherFileStatements } from "./dispatcher.js";

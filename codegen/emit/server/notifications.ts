@@ -5,7 +5,7 @@
  * `threadQueueChanged`), which reads well at call sites and completes in editors; the name is
  * checked to be an identifier and unique, and the method itself stays a string literal.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { MethodSpec, ProtocolModel } from "../../model/model.js";
 import { withDoc } from "../shared/tsdoc.js";
 import { methodDoc, methodsOf } from "../protocol/methods.js";

@@ -13,7 +13,7 @@
  * specifier to `createHandlerStubsEmitter` for another layout.
  */
 import { posix } from "node:path";
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { Emitter, GeneratedFile, MethodSpec, ProtocolModel } from "../../model/model.js";
 import { withDoc } from "../shared/tsdoc.js";
 import { methodDoc, methodsOf } from "../protocol/methods.js";

@@ -3,7 +3,7 @@
  * passes here; one that cannot be used is an error, never silently renamed (a renamed export
  * would break every client that imports it by its schema name).
  */
-import ts from "typescript";
+import ts from "./typescript.js";
 
 /**
  * Words that cannot name a declaration or an import binding in a strict ES module, plus the

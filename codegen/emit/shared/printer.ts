@@ -3,7 +3,7 @@
  * `\n` newlines serves every file, so output is identical on every machine and run, and
  * emitting hundreds of files costs no per-file setup.
  */
-import ts from "typescript";
+import ts from "./typescript.js";
 
 const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
 // The printer needs a source file for context only; an empty one serves every node.

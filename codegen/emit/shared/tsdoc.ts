@@ -2,7 +2,7 @@
  * TSDoc comments from schema text. Comments are attached as synthetic comments so the
  * printer places and indents them; the text is escaped so a schema cannot end the comment.
  */
-import ts from "typescript";
+import ts from "./typescript.js";
 
 /**
  * Attaches a `/** … *\/` block made of `lines` (each may contain line breaks) to `node`.

@@ -4,7 +4,7 @@
  * uses this so import paths and collision aliases are the same everywhere.
  */
 import { posix } from "node:path";
-import ts from "typescript";
+import ts from "./typescript.js";
 import type { NamedType, TypeId } from "../../model/model.js";
 import { compareCodeUnits } from "./order.js";
 

@@ -2,7 +2,7 @@
  * One `index.ts` per namespace folder: `export type { X } from "./X.js";` for its types and
  * `export * as v2 from "./v2/index.js";` for each child namespace — upstream ts-rs's shape.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { GeneratedFile, NamedType } from "../../model/model.js";
 import { headerLines } from "../shared/header.js";
 import { assertDeclarationName } from "../shared/identifiers.js";

@@ -1,5 +1,5 @@
 /** Literal types for JSON values (`enum` members and `const`). */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import { propertyNameNode } from "../shared/identifiers.js";
 import { compareCodeUnits } from "../shared/order.js";
 

@@ -16,7 +16,7 @@
  *   `if`/`then`/`else` and `patternProperties` do not change the type (validators check them).
  * - Anything unconstrained (`{}`, `true`, no `type`) → `unknown`, never `any`.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { JsonSchema, JsonSchemaObject } from "../../model/model.js";
 import { propertyNameNode } from "../shared/identifiers.js";
 import { compareCodeUnits } from "../shared/order.js";

@@ -1,5 +1,5 @@
 /** One generated file per named type: `export type <Name> = …` plus the imports it needs. */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import { typeIdFromRef } from "../../model/model.js";
 import type { GeneratedFile, NamedType, TypeId } from "../../model/model.js";
 import { headerLines } from "../shared/header.js";

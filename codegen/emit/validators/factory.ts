@@ -1,5 +1,5 @@
 /** Small factory shorthands the validators emitter's modules share. */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 
 const f = ts.factory;
 

@@ -4,7 +4,7 @@
  * that runs is the check ajv compiled against; plus `formatHints`, the "uint32 (0..4294967295)"
  * text that result.ts puts into error messages.
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import { numericFormat, numericFormatHint, type KnownFormat, type NumericFormat } from "../../formats/index.js";
 import { headerLines } from "../shared/header.js";
 import { propertyNameNode } from "../shared/identifiers.js";

@@ -4,7 +4,7 @@
  * namespaces; the root index adds the result types, `formatIssues` and `validatorsById`.
  */
 import { posix } from "node:path";
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import type { NamedType } from "../../model/model.js";
 import { headerLines } from "../shared/header.js";
 import { compareCodeUnits } from "../shared/order.js";

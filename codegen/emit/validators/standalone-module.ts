@@ -2,7 +2,7 @@
  * validators/standalone.js (ajv's precompiled code, made loadable as an ES module) and
  * validators/standalone.d.ts (one typed export per type).
  */
-import ts from "typescript";
+import ts from "../shared/typescript.js";
 import { headerLines } from "../shared/header.js";
 import { printFile } from "../shared/printer.js";
 import { FORMATS_BINDING, type CompiledValidators } from "./compile.js";
