@@ -6,10 +6,12 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { FLAG_HELP, FlagError, parseServerFlags, WS_TOKEN_ENV, type ServerFlags } from "./config/server-flags.js";
+import { describeStoreTarget, parseStoreTarget, type StoreTarget } from "./config/store-target.js";
+import { isLocalOwnerGone } from "./queue/instance-id.js";
 import { createStderrLogger, type Logger } from "./logger.js";
 import { createServerRuntime } from "./runtime.js";
 import { QueueServer } from "./rpc/queue-server.js";
-import { SqliteQueueStore } from "./store/index.js";
+import { PostgresQueueStore, SqliteQueueStore, type QueueStore } from "./store/index.js";
 import { StdioServerTransport } from "./transport/stdio.js";
 import { WebSocketListener } from "./transport/websocket.js";
 import { EchoTurnRunner } from "./turns/echo-turn-runner.js";
@@ -29,17 +31,25 @@ async function run(flags: ServerFlags, logger: Logger): Promise<number> {
     );
     return 1;
   }
-  let store: SqliteQueueStore;
+  const target = parseStoreTarget(flags.db, flags.dbSchema);
+  const database = describeStoreTarget(target);
+  let store: QueueStore;
   try {
-    store = await SqliteQueueStore.open({ path: flags.db });
+    store = await openStore(target, logger);
   } catch (error) {
-    logger.error(`cannot open the database ${flags.db}`, error);
+    logger.error(`cannot open the database ${database}`, error);
     return 1;
   }
   const runtime = createServerRuntime({
     store,
     runner: new EchoTurnRunner(flags.turnDelayMs),
     logger,
+    leases: {
+      ttlMs: flags.leaseTtlMs,
+      // Every instance on one SQLite file runs on this machine, so a dead owner is recognisable;
+      // across PostgreSQL clients it is not (other hosts, other pid namespaces): expiry decides.
+      isOwnerGone: target.kind === "sqlite" ? isLocalOwnerGone : undefined,
+    },
     options: {
       maxInputChars: flags.maxInputChars,
       maxQueueLength: flags.maxQueueLength,
@@ -71,7 +81,7 @@ async function run(flags: ServerFlags, logger: Logger): Promise<number> {
     const transport = new StdioServerTransport({ maxLineBytes: flags.maxFrameBytes });
     // stdin EOF ends the only connection: finish what was read, then exit.
     await server.accept(transport, () => void shutdown("stdin closed"));
-    logger.info(`serving on stdio, database ${flags.db}`);
+    logger.info(`serving on stdio, database ${database}`);
   } else {
     listener = new WebSocketListener({
       onconnection: (transport) => void server.accept(transport),
@@ -84,7 +94,7 @@ async function run(flags: ServerFlags, logger: Logger): Promise<number> {
     try {
       const address = await listener.listen({ host: flags.listen.host, port: flags.listen.port });
       // Printed whatever the log level: with port 0 this is how a supervisor learns the port.
-      process.stderr.write(`[thread-queue-server] listening on ${address.url}, database ${flags.db}\n`);
+      process.stderr.write(`[thread-queue-server] listening on ${address.url}, database ${database}\n`);
     } catch (error) {
       logger.error(`cannot listen on ${flags.listen.host}:${flags.listen.port}`, error);
       await server.close();
@@ -93,6 +103,17 @@ async function run(flags: ServerFlags, logger: Logger): Promise<number> {
   }
   await finished;
   return 0;
+}
+
+function openStore(target: StoreTarget, logger: Logger): Promise<QueueStore> {
+  if (target.kind === "sqlite") return SqliteQueueStore.open({ path: target.path });
+  return PostgresQueueStore.open({
+    connectionString: target.connectionString,
+    schema: target.schema,
+    applicationName: `thread-queue-server ${process.pid}`,
+    onConnectionError: (error) => logger.warn("an idle PostgreSQL connection failed; it is replaced on next use", error),
+    onListenError: (error) => logger.warn("PostgreSQL change notifications interrupted; reconnecting", error),
+  });
 }
 
 async function main(): Promise<void> {

@@ -12,6 +12,7 @@ import { ThreadService } from "./threads/thread-service.js";
 import { KeyedSerialExecutor } from "./threads/serial-executor.js";
 import { TurnCoordinator } from "./turns/turn-coordinator.js";
 import { QueueDispatcher } from "./queue/queue-dispatcher.js";
+import { newInstanceId } from "./queue/instance-id.js";
 
 export interface ServerRuntime {
   readonly options: ServerOptions;
@@ -30,18 +31,44 @@ export interface ServerRuntimeInit {
   readonly runner: TurnRunner;
   readonly options: ServerOptions;
   readonly logger: Logger;
+  readonly leases?: LeaseOptions;
 }
 
-export function createServerRuntime({ store, runner, options, logger }: ServerRuntimeInit): ServerRuntime {
+/** How this instance takes part in dispatching threads shared with other instances (docs/scaling-out.md). */
+export interface LeaseOptions {
+  /** This instance in `thread_leases.owner_id`. Default: `host#pid#random`. */
+  readonly ownerId?: string;
+  /** How long a lease outlives its owner. Default 10000. Renewed every third of it. */
+  readonly ttlMs?: number;
+  /** Whether another owner is known to be dead (SQLite: see queue/instance-id.ts). Default: never. */
+  readonly isOwnerGone?: (ownerId: string, selfId: string) => boolean;
+}
+
+export const DEFAULT_LEASE_TTL_MS = 10_000;
+
+export function createServerRuntime({ store, runner, options, logger, leases = {} }: ServerRuntimeInit): ServerRuntime {
   const registry = new ThreadRegistry();
   const lanes = new KeyedSerialExecutor();
-  const queue = new QueueDispatcher(store, registry, lanes, logger);
+  const ownerId = leases.ownerId ?? newInstanceId();
+  const ttlMs = leases.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  const isOwnerGone = leases.isOwnerGone;
+  const queue = new QueueDispatcher(store, registry, lanes, logger, {
+    ownerId,
+    ttlMs,
+    isOwnerGone: isOwnerGone === undefined ? undefined : (other) => isOwnerGone(other, ownerId),
+  });
   const turns = new TurnCoordinator(registry, runner, {
     turnStarted: (threadId, turnId) => queue.turnStarted(threadId, turnId),
     turnEnded: (threadId) => void queue.drain(threadId),
   });
   queue.attachTurns(turns);
   const threads = new ThreadService(store, registry, options);
+  const stopListening = store.subscribeQueueChanges((change) => queue.onQueueChange(change));
+  // A third of the lifetime: two renewals may fail (a database hiccup) before the lease lapses.
+  const maintenance = setInterval(() => {
+    queue.maintainLeases().catch((error: unknown) => logger.warn("renewing thread leases failed", error));
+  }, Math.max(1, Math.floor(ttlMs / 3)));
+  maintenance.unref();
   let closing: Promise<void> | undefined;
   return {
     options,
@@ -53,9 +80,12 @@ export function createServerRuntime({ store, runner, options, logger }: ServerRu
     logger,
     close() {
       closing ??= (async () => {
+        clearInterval(maintenance);
+        stopListening();
         queue.stop();
         await runner.close();
         await lanes.idle();
+        await queue.releaseLeases().catch((error: unknown) => logger.warn("releasing thread leases failed; they expire on their own", error));
         await store.close();
       })();
       return closing;

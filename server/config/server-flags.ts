@@ -3,6 +3,7 @@
  * `--help` and the parser cannot disagree.
  */
 import { parseArgs } from "node:util";
+import { parseStoreTarget } from "./store-target.js";
 
 export const DEFAULT_DB_PATH = ".data/thread-queue.sqlite";
 export const WS_TOKEN_ENV = "THREAD_QUEUE_WS_TOKEN";
@@ -12,6 +13,8 @@ export type ListenTarget = { kind: "stdio" } | { kind: "ws"; host: string; port:
 export interface ServerFlags {
   listen: ListenTarget;
   db: string;
+  dbSchema: string | undefined;
+  leaseTtlMs: number;
   turnDelayMs: number;
   maxFrameBytes: number;
   maxQueueLength: number;
@@ -30,8 +33,14 @@ Reference server for the Codex app-server thread queue API (JSON-RPC, Codex dial
 Options:
   --listen URL            stdio:// (default) or ws://HOST:PORT (HOST defaults to 127.0.0.1;
                           PORT 0 picks a free port, printed on stderr)
-  --db PATH               SQLite database file (default: ${DEFAULT_DB_PATH}, relative to the
-                          working directory; created owner-only with its folder); env THREAD_QUEUE_DB
+  --db PATH|URL           SQLite database file (default: ${DEFAULT_DB_PATH}, relative to the
+                          working directory; created owner-only with its folder), or a
+                          postgres://user@host:port/db URL: several instances may share one
+                          PostgreSQL database (docs/scaling-out.md); env THREAD_QUEUE_DB
+  --db-schema NAME        PostgreSQL schema holding the tables (created if missing; default:
+                          the connection's search_path); env THREAD_QUEUE_DB_SCHEMA
+  --lease-ttl-ms N        how long a thread stays with an instance that stopped renewing its
+                          lease (crashed, cut off) before another takes it over (default 10000)
   --turn-delay-ms N       how long the built-in echo turn runs before completing (default 0)
   --max-frame-bytes N     largest accepted message (line or WebSocket frame) (default 16777216);
                           a larger one is answered -32700 and the connection stays open
@@ -91,6 +100,16 @@ export function parseListen(value: string): ListenTarget {
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
+/** The PostgreSQL backend's rule for schema names (it quotes them into DDL and search_path). */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function parseSchema(value: string | undefined): string | undefined {
+  if (value !== undefined && !SCHEMA_NAME.test(value)) {
+    throw new FlagError(`--db-schema must be a lower-case identifier ([a-z_][a-z0-9_]*), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv): ServerFlags | "help" | "version" {
   let parsed;
   try {
@@ -101,6 +120,8 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
       options: {
         listen: { type: "string" },
         db: { type: "string" },
+        "db-schema": { type: "string" },
+        "lease-ttl-ms": { type: "string" },
         "turn-delay-ms": { type: "string" },
         "max-frame-bytes": { type: "string" },
         "max-queue-length": { type: "string" },
@@ -124,9 +145,16 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new FlagError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`);
   }
+  const db = v.db ?? env.THREAD_QUEUE_DB ?? DEFAULT_DB_PATH;
+  const dbSchema = parseSchema(v["db-schema"] ?? (env.THREAD_QUEUE_DB_SCHEMA || undefined));
+  if (dbSchema !== undefined && parseStoreTarget(db, dbSchema).kind !== "postgres") {
+    throw new FlagError("--db-schema applies to a PostgreSQL --db (postgres://…) only");
+  }
   return {
     listen: parseListen(v.listen ?? "stdio://"),
-    db: v.db ?? env.THREAD_QUEUE_DB ?? DEFAULT_DB_PATH,
+    db,
+    dbSchema,
+    leaseTtlMs: positiveInt("lease-ttl-ms", v["lease-ttl-ms"], 10_000),
     turnDelayMs: positiveInt("turn-delay-ms", v["turn-delay-ms"], 0, true),
     maxFrameBytes: positiveInt("max-frame-bytes", v["max-frame-bytes"], 16 * 1024 * 1024),
     maxQueueLength: positiveInt("max-queue-length", v["max-queue-length"], 10_000),

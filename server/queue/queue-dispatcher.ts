@@ -1,26 +1,39 @@
 /**
- * The dispatcher: turns queued rows into turns, one at a time per thread (SPEC §3).
+ * The dispatcher: turns queued rows into turns, one at a time per thread (SPEC §3), on the one
+ * instance that holds the thread's lease.
  *
- *   pending ──claim (thread idle, head pending, nothing dispatching)──▶ dispatching
+ *   pending ──claim (lease held here, thread idle, head pending, nothing dispatching)──▶ dispatching
  *   dispatching ──turn/started seen for its turn id──▶ removed
  *   dispatching ──turn cannot start / stored params unreadable──▶ failed (visible, keeps its
  *                 place, blocks the queue until deleted or reordered away)
- *   dispatching ──process died, thread resumed later──▶ failed ("…interrupted while
- *                 app-server restarted")
+ *   dispatching ──its dispatcher died; the lease changes hands (resume after a restart, expiry,
+ *                 eviction of a dead local process)──▶ failed ("…interrupted while app-server
+ *                 restarted"), in the same transaction as the lease change
+ *
+ * Lease lifecycle of a loaded persisted thread on this instance:
+ *
+ *   (loaded) ──acquire: free / expired / evicted / ours──▶ held ──renew fails until expiry──▶ lapsed
+ *      │                                                    ▲  │                               │
+ *      └──acquire refused (a live instance holds it)──▶ following ◀──renew: taken over──┘  renew ok: held again
+ *   following ──due (its holder's expiry)──▶ acquire again
  *
  * Every drain and every snapshot of a thread runs on that thread's serial lane, so two drains
- * never interleave and `thread/queue/changed` snapshots leave in the order their reads saw
- * the commits. The store's single-statement claim makes the claim atomic across processes.
+ * never interleave and snapshots leave in version order (SnapshotPublisher). Claims name this
+ * instance as lease owner, so the store refuses them once another instance took the thread.
+ * Changes committed by other instances arrive through `onQueueChange`: subscribers here get the
+ * new snapshot, and a thread leased here drains at once.
  */
 import type { TurnError, TurnStartParams } from "../../generated/types/v2/index.js";
 import { validatorsById } from "../../generated/validators/index.js";
-import type { QueueStore } from "../store/queue-store.js";
-import { isThreadIdle } from "../threads/loaded-thread.js";
+import type { QueueChange, QueueStore, ThreadLeaseOutcome } from "../store/queue-store.js";
+import { isThreadIdle, type LoadedThread } from "../threads/loaded-thread.js";
 import type { ThreadRegistry } from "../threads/thread-registry.js";
 import type { KeyedSerialExecutor } from "../threads/serial-executor.js";
 import type { TurnCoordinator } from "../turns/turn-coordinator.js";
-import { toQueuedTurn } from "./queued-turn-view.js";
 import type { Logger } from "../logger.js";
+import { SnapshotPublisher } from "./snapshot-publisher.js";
+import { ThreadLeaseKeeper, type ThreadLeaseSettings } from "./thread-lease-keeper.js";
+import { untilStored } from "./until-stored.js";
 
 export const RESTART_INTERRUPTED_MESSAGE = "queued turn dispatch was interrupted while app-server restarted";
 
@@ -29,18 +42,31 @@ export class QueueDispatcher {
   private readonly recordingTurnIds = new Map<string, Promise<boolean>>();
   /** Set at shutdown: rows stay pending rather than start turns that would be cut off. */
   private stopped = false;
+  private maintaining = false;
+  /** Thread id → newest queue version heard of from other instances (resyncs re-read only what moved). */
+  private readonly heardVersions = new Map<string, number>();
+  private readonly leases: ThreadLeaseKeeper;
+  private readonly snapshots: SnapshotPublisher;
 
   constructor(
     private readonly store: QueueStore,
     private readonly registry: ThreadRegistry,
     private readonly lanes: KeyedSerialExecutor,
     private readonly logger: Logger,
+    leaseSettings: ThreadLeaseSettings,
     private turns?: TurnCoordinator,
-  ) {}
+  ) {
+    this.leases = new ThreadLeaseKeeper(store, leaseSettings, failureJson(RESTART_INTERRUPTED_MESSAGE));
+    this.snapshots = new SnapshotPublisher(store, registry, lanes, logger);
+  }
 
   /** Breaks the construction cycle: the coordinator's hooks call back into this dispatcher. */
   attachTurns(turns: TurnCoordinator): void {
     this.turns = turns;
+  }
+
+  get ownerId(): string {
+    return this.leases.settings.ownerId;
   }
 
   /** No new claims from now on (shutdown); claims already made finish normally. */
@@ -48,24 +74,31 @@ export class QueueDispatcher {
     this.stopped = true;
   }
 
-  /** Sends the thread's visible queue to its subscribers, after everything queued before. */
-  emitChanged(threadId: string): Promise<void> {
-    return this.lanes.run(threadId, () => this.sendSnapshot(threadId));
+  /**
+   * Sends the thread's visible queue to its subscribers, after everything queued before, if it
+   * is newer than what was sent; `force` for a resume, whose subscriber needs it regardless.
+   */
+  emitChanged(threadId: string, force = false): Promise<void> {
+    return this.snapshots.publish(threadId, force);
   }
 
-  /** Starts the head of the queue if the thread is loaded and idle. */
+  /** Starts the head of the queue if this instance holds the thread's lease and the thread is idle. */
   drain(threadId: string): Promise<void> {
     return this.lanes.run(threadId, () => this.drainNow(threadId)).catch((error: unknown) => {
       this.logger.error(`drain of thread ${threadId} failed`, error);
     });
   }
 
-  /** Restart recovery on resume: abandoned claims fail (and block), then snapshot and drain. */
-  async recoverAfterRestart(threadId: string): Promise<void> {
-    await this.lanes.run(threadId, async () => {
-      const recovered = await this.store.recoverDispatchingQueuedTurns(threadId, failureJson(RESTART_INTERRUPTED_MESSAGE));
-      if (recovered > 0) this.logger.info(`thread ${threadId}: ${recovered} interrupted queued turn(s) marked failed`);
-    });
+  /**
+   * Makes this instance the thread's dispatcher if it can (thread/start, thread/resume,
+   * turn/start): true when it holds the lease afterwards. Taking a lease from an owner that is
+   * gone fails that owner's abandoned claims (SPEC §3 restart recovery), in the store, at once.
+   */
+  async ensureLease(thread: LoadedThread): Promise<boolean> {
+    if (thread.ephemeral || this.leases.holds(thread.id)) return true;
+    const outcome = await this.lanes.run(thread.id, () => this.leases.acquire(thread.id));
+    this.reportLease(thread.id, outcome);
+    return outcome.acquired;
   }
 
   /** The `turn/started` hook: a dispatched row is done once its own turn has started. */
@@ -73,25 +106,88 @@ export class QueueDispatcher {
     const recording = this.recordingTurnIds.get(turnId);
     if (recording === undefined) return;
     void recording
-      .then((recorded) => (recorded ? this.store.removeDispatchingQueuedTurn(threadId, turnId) : false))
+      .then((recorded) =>
+        recorded
+          ? untilStored(`clearing the dispatch claim of turn ${turnId}`, () => this.store.removeDispatchingQueuedTurn(threadId, turnId), this.logger)
+          : false,
+      )
       .catch((error: unknown) => this.logger.error(`clearing the dispatch claim of turn ${turnId} failed`, error))
       .finally(() => this.recordingTurnIds.delete(turnId));
   }
 
-  private async sendSnapshot(threadId: string): Promise<void> {
-    const thread = this.registry.get(threadId);
-    if (thread === undefined || thread.subscribers.size === 0) return;
-    const rows = await this.store.listVisibleQueuedTurns(threadId);
-    this.registry.notify(threadId, "thread/queue/changed", { threadId, queuedTurns: rows.map(toQueuedTurn) });
+  /** A change feed event from the store: another instance changed a queue, or changes may have been missed. */
+  onQueueChange(change: QueueChange): void {
+    if (change.type === "resync") {
+      this.logger.debug(`re-reading loaded queues: ${change.reason}`);
+      void this.resync().catch((error: unknown) => this.logger.warn("re-reading loaded queues failed", error));
+      return;
+    }
+    if (this.registry.get(change.threadId) === undefined) return;
+    this.heardOf(change.threadId, change.version);
+  }
+
+  /**
+   * Periodic: renews held leases, drains threads whose lease came back after an outage, and asks
+   * again for threads loaded here whose lease another instance holds (taken over once expired).
+   */
+  async maintainLeases(): Promise<void> {
+    if (this.maintaining || this.stopped) return;
+    this.maintaining = true;
+    try {
+      const { regained, lost } = await this.leases.renew();
+      for (const threadId of lost) this.logger.warn(`thread ${threadId}: lease taken over by another instance; no longer dispatching it here`);
+      for (const threadId of regained) void this.drain(threadId);
+      for (const thread of this.registry.all()) {
+        if (this.stopped || thread.ephemeral || this.leases.holds(thread.id) || !this.leases.due(thread.id)) continue;
+        if (!(await this.ensureLease(thread))) continue;
+        void this.snapshots.publish(thread.id).catch((error: unknown) => this.logger.warn(`sending the queue of thread ${thread.id} failed`, error));
+        void this.drain(thread.id);
+      }
+    } finally {
+      this.maintaining = false;
+    }
+  }
+
+  /** Shutdown, after the last drain: other instances may take the threads at once. */
+  async releaseLeases(): Promise<void> {
+    const released = await this.leases.releaseAll();
+    if (released > 0) this.logger.info(`released ${released} thread lease(s)`);
+  }
+
+  private async resync(): Promise<void> {
+    const loaded = [...this.registry.all()].filter((thread) => !thread.ephemeral).map((thread) => thread.id);
+    if (loaded.length === 0) return;
+    const versions = await this.store.readQueueVersions(loaded);
+    for (const [threadId, version] of versions) {
+      if (version !== this.heardVersions.get(threadId)) this.heardOf(threadId, version);
+    }
+  }
+
+  private heardOf(threadId: string, version: number): void {
+    this.heardVersions.set(threadId, Math.max(version, this.heardVersions.get(threadId) ?? 0));
+    this.snapshots.heard(threadId, version);
+    if (this.leases.holds(threadId)) void this.drain(threadId);
+  }
+
+  private reportLease(threadId: string, outcome: ThreadLeaseOutcome): void {
+    if (!outcome.acquired) {
+      this.logger.info(`thread ${threadId}: dispatched by instance ${outcome.ownerId}; following it here`);
+      return;
+    }
+    if (outcome.previousOwnerId !== null) {
+      this.logger.info(`thread ${threadId}: took the lease over from ${outcome.previousOwnerId} (${outcome.how})`);
+    }
+    if (outcome.recovered > 0) this.logger.info(`thread ${threadId}: ${outcome.recovered} interrupted queued turn(s) marked failed`);
   }
 
   private async drainNow(threadId: string): Promise<void> {
     const thread = this.registry.get(threadId);
     const turns = this.turns;
     if (this.stopped || thread === undefined || thread.ephemeral || turns === undefined || !isThreadIdle(thread)) return;
-    const row = await this.store.claimHeadQueuedTurn(threadId);
+    if (!this.leases.holds(threadId)) return;
+    const row = await this.store.claimHeadQueuedTurn(threadId, this.ownerId);
     if (row === null) return;
-    await this.sendSnapshot(threadId);
+    await this.snapshots.sendNow(threadId);
 
     const params = readStoredParams(row.turnStartParamsJson);
     if (!params.ok) {
@@ -105,7 +201,11 @@ export class QueueDispatcher {
       await this.fail(threadId, row.queuedTurnId, `queued turn could not start: ${errorMessage(error)}`);
       return;
     }
-    const recording = this.store.setDispatchTurnId(row.queuedTurnId, turnId);
+    const recording = untilStored(
+      `recording turn ${turnId} on queued turn ${row.queuedTurnId}`,
+      () => this.store.setDispatchTurnId(row.queuedTurnId, turnId),
+      this.logger,
+    );
     this.recordingTurnIds.set(turnId, recording);
     if (!(await recording)) {
       this.logger.warn(`queued turn ${row.queuedTurnId} lost its dispatch claim before turn ${turnId} was recorded`);
@@ -113,8 +213,12 @@ export class QueueDispatcher {
   }
 
   private async fail(threadId: string, queuedTurnId: string, message: string): Promise<void> {
-    const marked = await this.store.markQueuedTurnFailed(queuedTurnId, failureJson(message));
-    if (marked) await this.sendSnapshot(threadId);
+    const marked = await untilStored(
+      `failing queued turn ${queuedTurnId}`,
+      () => this.store.markQueuedTurnFailed(queuedTurnId, failureJson(message)),
+      this.logger,
+    );
+    if (marked) await this.snapshots.sendNow(threadId);
     else this.logger.warn(`queued turn ${queuedTurnId} could not be marked failed: its claim disappeared`);
   }
 }

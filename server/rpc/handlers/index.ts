@@ -1,6 +1,7 @@
 import type { ClientNotificationHandlers, ClientRequestHandlers } from "../../../generated/server/handlers.js";
 import type { ServerRuntime } from "../../runtime.js";
 import type { RequestContext } from "../request-context.js";
+import { answerStoreOutages } from "../store-outage.js";
 import { initializeHandler } from "./initialize.js";
 import { threadQueueAddHandler } from "./thread-queue-add.js";
 import { threadQueueDeleteHandler } from "./thread-queue-delete.js";
@@ -17,7 +18,7 @@ export function createHandlers(runtime: ServerRuntime): {
   notifications: ClientNotificationHandlers<RequestContext>;
 } {
   return {
-    requests: {
+    requests: answerStoreOutages({
       initialize: initializeHandler(runtime),
       "thread/start": threadStartHandler(runtime),
       "thread/resume": threadResumeHandler(runtime),
@@ -27,7 +28,7 @@ export function createHandlers(runtime: ServerRuntime): {
       "thread/queue/list": threadQueueListHandler(runtime),
       "thread/queue/delete": threadQueueDeleteHandler(runtime),
       "thread/queue/reorder": threadQueueReorderHandler(runtime),
-    },
+    }),
     notifications: {
       // The handshake completes on the initialize response; the notification carries nothing.
       initialized: async () => undefined,

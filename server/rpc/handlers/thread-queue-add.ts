@@ -25,6 +25,7 @@ export function threadQueueAddHandler(runtime: ServerRuntime) {
         throw invalidRequest(`queue is full: thread ${threadId} already holds ${maxQueueLength} queued turns`);
       }
       if (isQueueStoreError(error, "thread_not_found")) throw invalidRequest(`thread not found: ${threadId}`);
+      if (isQueueStoreError(error, "unavailable")) throw error; // answered as retryable (store-outage.ts)
       runtime.logger.error(`adding a queued turn to thread ${threadId} failed`, error);
       throw internalError(`failed to add queued turn: ${error instanceof Error ? error.message : String(error)}`);
     }

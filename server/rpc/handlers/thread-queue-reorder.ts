@@ -14,7 +14,9 @@ export function threadQueueReorderHandler(runtime: ServerRuntime) {
       rows = await runtime.store.reorderQueuedTurns(threadId, params.queuedTurnIds);
     } catch (error) {
       // The seed reports every reorder failure this way, with the store's reason appended.
-      if (isQueueStoreError(error)) throw invalidRequest(`failed to reorder queued turns: ${error.message}`);
+      if (isQueueStoreError(error) && error.code !== "unavailable") {
+        throw invalidRequest(`failed to reorder queued turns: ${error.message}`);
+      }
       throw error;
     }
     ctx.afterResponse(() => runtime.queue.emitChanged(threadId));

@@ -5,6 +5,8 @@ import type { RequestContext } from "../request-context.js";
 export function threadStartHandler(runtime: ServerRuntime) {
   return async (params: ThreadStartParams, ctx: RequestContext): Promise<ThreadStartResponse> => {
     const thread = await runtime.threads.start(params, ctx.session);
+    // A new thread's lease is free: this instance dispatches it from the start.
+    await runtime.queue.ensureLease(thread);
     ctx.afterResponse(() =>
       runtime.registry.notify(thread.id, "thread/started", { thread: runtime.threads.view(thread) }),
     );

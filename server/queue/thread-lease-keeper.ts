@@ -1,0 +1,98 @@
+/**
+ * This instance's view of the thread leases it holds (server/store/queue-store.ts): which
+ * threads it may dispatch, until when, and when to ask again for a thread another live
+ * instance holds. It only records what the store answered; the dispatcher decides what to do
+ * about it. The store is the authority — claims are refused there without a live lease — so
+ * this view may lag behind it, never ahead: a lease counts as held only until `ttlMs` after
+ * the request that last renewed it was sent.
+ */
+import type { QueueStore, ThreadLeaseOutcome } from "../store/queue-store.js";
+
+export interface ThreadLeaseSettings {
+  /** This instance in `thread_leases.owner_id`. */
+  readonly ownerId: string;
+  readonly ttlMs: number;
+  /** Whether another owner is known to be dead (SQLite: a gone process of this machine). */
+  readonly isOwnerGone?: (ownerId: string) => boolean;
+}
+
+export interface LeaseRenewal {
+  /** Held before and still held. */
+  readonly kept: string[];
+  /** Had lapsed here (renewals failed for a while) and are held again: worth a drain. */
+  readonly regained: string[];
+  /** Another instance has them now. */
+  readonly lost: string[];
+}
+
+export class ThreadLeaseKeeper {
+  /** Thread id → local time until which the lease is surely still ours. */
+  private readonly validUntil = new Map<string, number>();
+  /** Thread id → local time before which asking for another instance's lease is pointless. */
+  private readonly retryAt = new Map<string, number>();
+
+  constructor(
+    private readonly store: QueueStore,
+    readonly settings: ThreadLeaseSettings,
+    private readonly abandonedClaimFailureJson: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  holds(threadId: string): boolean {
+    return (this.validUntil.get(threadId) ?? 0) > this.now();
+  }
+
+  /** Threads this instance has held and still tries to keep. */
+  held(): string[] {
+    return [...this.validUntil.keys()];
+  }
+
+  /** Whether a thread held elsewhere is due for another attempt. */
+  due(threadId: string): boolean {
+    return (this.retryAt.get(threadId) ?? 0) <= this.now();
+  }
+
+  /** Takes (or renews) the lease; recovery of abandoned claims happens in the store, atomically. */
+  async acquire(threadId: string): Promise<ThreadLeaseOutcome> {
+    const askedAt = this.now();
+    const request = { ownerId: this.settings.ownerId, ttlMs: this.settings.ttlMs, abandonedClaimFailureJson: this.abandonedClaimFailureJson };
+    let outcome = await this.store.acquireThreadLease(threadId, request);
+    if (!outcome.acquired && this.settings.isOwnerGone?.(outcome.ownerId) === true) {
+      outcome = await this.store.acquireThreadLease(threadId, { ...request, evictOwnerId: outcome.ownerId });
+    }
+    if (outcome.acquired) {
+      this.validUntil.set(threadId, askedAt + this.settings.ttlMs);
+      this.retryAt.delete(threadId);
+    } else {
+      this.validUntil.delete(threadId);
+      // Its owner renews well before expiry; asking before then only costs a transaction.
+      this.retryAt.set(threadId, askedAt + Math.min(outcome.expiresInMs, this.settings.ttlMs));
+    }
+    return outcome;
+  }
+
+  async renew(): Promise<LeaseRenewal> {
+    const threadIds = this.held();
+    const askedAt = this.now();
+    const lapsed = new Set(threadIds.filter((id) => !this.holds(id)));
+    const renewed = new Set(await this.store.renewThreadLeases(this.settings.ownerId, threadIds, this.settings.ttlMs));
+    const result: LeaseRenewal = { kept: [], regained: [], lost: [] };
+    for (const threadId of threadIds) {
+      if (renewed.has(threadId)) {
+        this.validUntil.set(threadId, askedAt + this.settings.ttlMs);
+        (lapsed.has(threadId) ? result.regained : result.kept).push(threadId);
+      } else {
+        this.validUntil.delete(threadId);
+        result.lost.push(threadId);
+      }
+    }
+    return result;
+  }
+
+  /** Shutdown: other instances may take these threads at once instead of after expiry. */
+  async releaseAll(): Promise<number> {
+    const threadIds = this.held();
+    this.validUntil.clear();
+    return threadIds.length === 0 ? 0 : this.store.releaseThreadLeases(this.settings.ownerId, threadIds);
+  }
+}
