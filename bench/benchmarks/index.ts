@@ -1,5 +1,6 @@
 /** Every benchmark, in the order `npm run bench` runs them and results.json lists them. */
 import type { Benchmark } from "../lib/benchmark.js";
+import { codegenCheck } from "./codegen-check.js";
 import { codegenCorpus } from "./codegen-corpus.js";
 import { dispatchLatency } from "./dispatch-latency.js";
 import { listDeepPage } from "./list-deep-page.js";
@@ -8,4 +9,4 @@ import { queueAddDurable } from "./queue-add-durable.js";
 import { validatorColdStart } from "./validator-cold-start.js";
 import { validatorThroughput } from "./validator-throughput.js";
 
-export const BENCHMARKS: readonly Benchmark[] = [codegenCorpus, validatorThroughput, validatorColdStart, queueAddDurable, dispatchLatency, listDeepPage, memory];
+export const BENCHMARKS: readonly Benchmark[] = [codegenCorpus, codegenCheck, validatorThroughput, validatorColdStart, queueAddDurable, dispatchLatency, listDeepPage, memory];

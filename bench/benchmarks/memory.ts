@@ -7,12 +7,15 @@
  * The requests are cycles of add → delete (of that row) → list → list (limit 25) spread over
  * the threads, 64 in flight, so the queue keeps its 100,000 rows. RSS is sampled every 50,000
  * requests; growth is the last sample minus the one after the warm-up (the first 200,000).
+ * The client is a raw pipe (bench/lib/raw-pipe.ts): the generated client's per-request
+ * bookkeeping would take CPU from the server on this 2-core machine and stretch the run.
  */
 import { join } from "node:path";
 import type { Benchmark } from "../lib/benchmark.js";
 import { figure } from "../lib/results.js";
 import { slope } from "../lib/stats.js";
-import { addParams, connectServer, createPersistedThreads, pipelined, rssMiB } from "../lib/server.js";
+import { RawPipeClient } from "../lib/raw-pipe.js";
+import { addParams, createPersistedThreads, pipelined, rssMiB } from "../lib/server.js";
 
 const THREADS = 1_000;
 const QUEUED_PER_THREAD = 100;
@@ -29,10 +32,11 @@ export const memory: Benchmark = {
   async run({ tmpDir, log }) {
     const dbPath = join(tmpDir, "queue.sqlite");
     const threads = await createPersistedThreads(dbPath, THREADS);
-    const conn = await connectServer(dbPath);
+    const conn = new RawPipeClient(dbPath);
     try {
+      await conn.handshake([]);
       const fillMs = await pipelined(THREADS * QUEUED_PER_THREAD, 64, (i) =>
-        conn.client.request("thread/queue/add", addParams(threads[i % THREADS] as string, `queued turn ${i}`)),
+        conn.request("thread/queue/add", addParams(threads[i % THREADS] as string, `queued turn ${i}`)),
       );
       log(`queued ${(THREADS * QUEUED_PER_THREAD).toLocaleString("en-US")} turns over ${THREADS} threads in ${(fillMs / 1000).toFixed(1)} s`);
       const afterFill = rssMiB(conn.pid);
@@ -43,10 +47,10 @@ export const memory: Benchmark = {
       const cycles = REQUESTS / REQUESTS_PER_CYCLE;
       const ms = await pipelined(cycles, 64, async (i) => {
         const threadId = threads[i % THREADS] as string;
-        const { queuedTurn } = await conn.client.request("thread/queue/add", addParams(threadId, `churn ${i}`));
-        await conn.client.request("thread/queue/delete", { threadId, queuedTurnId: queuedTurn.id });
-        await conn.client.request("thread/queue/list", { threadId, limit: 25 });
-        await conn.client.request("thread/queue/list", { threadId, limit: 25 });
+        const { queuedTurn } = (await conn.request("thread/queue/add", addParams(threadId, `churn ${i}`))) as { queuedTurn: { id: string } };
+        await conn.request("thread/queue/delete", { threadId, queuedTurnId: queuedTurn.id });
+        await conn.request("thread/queue/list", { threadId, limit: 25 });
+        await conn.request("thread/queue/list", { threadId, limit: 25 });
         done += REQUESTS_PER_CYCLE;
         if (done % SAMPLE_EVERY === 0) {
           sampledAt.push(done);
