@@ -9,6 +9,10 @@
  * requests; growth is the last sample minus the one after the warm-up (the first 200,000).
  * The client is a raw pipe (bench/lib/raw-pipe.ts): the generated client's per-request
  * bookkeeping would take CPU from the server on this 2-core machine and stretch the run.
+ *
+ * `memory/rss-100k-queued-semi-4` repeats the fill on a fresh database with the server started
+ * as `node --max-semi-space-size=4 bin/thread-queue-server.js`: under a burst V8 grows its
+ * young generation from 8 to 32 MiB, and this figure shows how much of the RSS that is.
  */
 import { join } from "node:path";
 import type { Benchmark } from "../lib/benchmark.js";
@@ -30,17 +34,8 @@ export const memory: Benchmark = {
   summary: "server RSS with 100,000 queued turns over 1,000 threads, and its growth over 1,000,000 requests",
   // One long run: the requests are the repetition; `runs` does not apply.
   async run({ tmpDir, log }) {
-    const dbPath = join(tmpDir, "queue.sqlite");
-    const threads = await createPersistedThreads(dbPath, THREADS);
-    const conn = new RawPipeClient(dbPath);
+    const { conn, threads, afterFill } = await filledServer(join(tmpDir, "queue.sqlite"), [], log);
     try {
-      await conn.handshake([]);
-      const fillMs = await pipelined(THREADS * QUEUED_PER_THREAD, 64, (i) =>
-        conn.request("thread/queue/add", addParams(threads[i % THREADS] as string, `queued turn ${i}`)),
-      );
-      log(`queued ${(THREADS * QUEUED_PER_THREAD).toLocaleString("en-US")} turns over ${THREADS} threads in ${(fillMs / 1000).toFixed(1)} s`);
-      const afterFill = rssMiB(conn.pid);
-
       const sampledAt: number[] = [];
       const rss: number[] = [];
       let done = 0;
@@ -60,6 +55,11 @@ export const memory: Benchmark = {
       log(`${REQUESTS.toLocaleString("en-US")} requests in ${(ms / 1000).toFixed(1)} s (${Math.round((REQUESTS * 1000) / ms).toLocaleString("en-US")}/s)`);
       log(`RSS MiB after fill ${afterFill.toFixed(0)}; every ${SAMPLE_EVERY.toLocaleString("en-US")} requests: ${rss.map((v) => v.toFixed(0)).join(" ")}`);
 
+      await conn.close();
+      const variant = await filledServer(join(tmpDir, "queue-semi-4.sqlite"), ["--max-semi-space-size=4"], log);
+      const smallYoungGeneration = variant.afterFill;
+      await variant.conn.close();
+
       const settled = rss.filter((_, k) => (sampledAt[k] as number) >= WARMUP_REQUESTS);
       const settledAt = sampledAt.filter((at) => at >= WARMUP_REQUESTS);
       const growth = (settled.at(-1) as number) - (settled[0] as number);
@@ -71,6 +71,12 @@ export const memory: Benchmark = {
             unit: "MiB",
             samples: [afterFill],
             target: { of: "value", op: "<=", limit: 150 },
+          }),
+          figure({
+            name: "memory/rss-100k-queued-semi-4",
+            unit: "MiB",
+            samples: [smallYoungGeneration],
+            baseline: { name: "the same fill, default V8 heap sizing (rss-100k-queued)", value: afterFill },
           }),
           figure({ name: "memory/rss-peak-1m-requests", unit: "MiB", samples: [Math.max(...rss)], target: { of: "value", op: "<=", limit: 150 } }),
           // "No growth after warm-up", read as: less than 5 MiB between the first settled sample
@@ -84,3 +90,25 @@ export const memory: Benchmark = {
     }
   },
 };
+
+/**
+ * A server on a fresh database holding 100,000 queued turns over 1,000 threads, and its RSS
+ * right after the fill (the moment the figure is about).
+ */
+async function filledServer(dbPath: string, nodeArgs: readonly string[], log: (message: string) => void) {
+  const threads = await createPersistedThreads(dbPath, THREADS);
+  const conn = new RawPipeClient(dbPath, [], nodeArgs);
+  try {
+    await conn.handshake([]);
+    const fillMs = await pipelined(THREADS * QUEUED_PER_THREAD, 64, (i) =>
+      conn.request("thread/queue/add", addParams(threads[i % THREADS] as string, `queued turn ${i}`)),
+    );
+    const afterFill = rssMiB(conn.pid);
+    const flags = nodeArgs.length > 0 ? ` (node ${nodeArgs.join(" ")})` : "";
+    log(`queued ${(THREADS * QUEUED_PER_THREAD).toLocaleString("en-US")} turns over ${THREADS} threads in ${(fillMs / 1000).toFixed(1)} s${flags}: RSS ${afterFill.toFixed(0)} MiB`);
+    return { conn, threads, afterFill };
+  } catch (error) {
+    await conn.close();
+    throw error;
+  }
+}

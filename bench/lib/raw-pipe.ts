@@ -8,6 +8,7 @@ import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { once } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { SERVER_BIN } from "./paths.js";
+import { serverNodeArgs } from "./server.js";
 
 interface Pending {
   resolve(result: unknown): void;
@@ -20,8 +21,11 @@ export class RawPipeClient {
   private nextId = 1;
   private buffered = "";
 
-  constructor(dbPath: string, extraArgs: readonly string[] = []) {
-    this.child = spawn(process.execPath, [SERVER_BIN, "--db", dbPath, "--log-level", "warn", ...extraArgs], { stdio: ["pipe", "pipe", "inherit"] });
+  /** `nodeArgs` go before the script (V8 and node flags); BENCH_SERVER_NODE_ARGS is added to them. */
+  constructor(dbPath: string, extraArgs: readonly string[] = [], nodeArgs: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, ...serverNodeArgs(), SERVER_BIN, "--db", dbPath, "--log-level", "warn", ...extraArgs], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     this.child.stdout.setEncoding("utf8").on("data", (chunk: string) => this.receive(chunk));
     this.child.once("exit", (code) => {
       for (const waiter of this.pending.values()) waiter.reject(new Error(`server exited with ${String(code)}`));

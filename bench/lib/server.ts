@@ -40,7 +40,7 @@ export async function connectServer(
  * Extra node flags for the server process from BENCH_SERVER_NODE_ARGS, e.g.
  * "--cpu-prof --cpu-prof-dir=bench/tmp/prof" to profile the server under a benchmark's load.
  */
-function serverNodeArgs(): string[] {
+export function serverNodeArgs(): string[] {
   return (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter((arg) => arg !== "");
 }
 
