@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- <name>…] [-- --runs N --warmup N]`: runs the benchmarks (all by default),
- * prints a table and writes bench/results.json. Benchmarks never fail: a missed target is a
+ * `npm run bench [-- <name>…] [-- --runs N --warmup N --markdown]`: runs the benchmarks (all
+ * by default), prints a table (and with --markdown the rows of bench/README.md's table) and
+ * writes bench/results.json. Benchmarks never fail: a missed target is a
  * figure, shown as "NO", and the exit code stays 0 unless a benchmark itself crashed.
  * bench/README.md says what each measures.
  */
@@ -11,7 +12,7 @@ import { BENCHMARKS } from "./benchmarks/index.js";
 import type { Benchmark } from "./lib/benchmark.js";
 import { REPO_ROOT } from "./lib/paths.js";
 import { writeResults, type BenchResult } from "./lib/results.js";
-import { formatTable } from "./lib/table.js";
+import { formatMarkdownRows, formatTable } from "./lib/table.js";
 
 const RESULTS_FILE = join(REPO_ROOT, "bench/results.json");
 const TMP_ROOT = join(REPO_ROOT, "bench/tmp");
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
       runs: { type: "string", default: "5" },
       warmup: { type: "string", default: "1" },
       list: { type: "boolean", default: false },
+      markdown: { type: "boolean", default: false },
     },
   });
   if (values.list) {
@@ -75,6 +77,7 @@ async function main(): Promise<number> {
   const order = BENCHMARKS.map((b) => b.name);
   writeResults(RESULTS_FILE, fresh, ran, positionals.length > 0, order);
   process.stdout.write(`${formatTable(fresh)}\n`);
+  if (values.markdown) process.stdout.write(`\n${formatMarkdownRows(fresh)}\n`);
   log(`bench: ${fresh.length} figures from ${ran.length} benchmarks in ${((performance.now() - started) / 1000).toFixed(0)} s; written to bench/results.json`);
   return crashed === 0 ? 0 : 1;
 }

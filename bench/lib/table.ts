@@ -25,3 +25,21 @@ export function formatTable(results: readonly BenchResult[]): string {
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
+
+/** The same figures as rows of bench/README.md's table (`npm run bench -- --markdown`). */
+export function formatMarkdownRows(results: readonly BenchResult[]): string {
+  return results
+    .map((r) =>
+      [
+        `\`${r.name}\``,
+        `${formatNumber(r.value)} ${r.unit}`,
+        r.baselineValue === null ? "—" : `${formatNumber(r.baselineValue)} ${r.unit}`,
+        r.ratio === null ? "—" : `${formatNumber(r.ratio)}×`,
+        `${(r.spread * 100).toFixed(0)}%`,
+        r.target ?? "—",
+        r.met === null ? "—" : r.met ? "yes" : "**no**",
+      ].join(" | "),
+    )
+    .map((row) => `| ${row} |`)
+    .join("\n");
+}
