@@ -31,7 +31,7 @@ import type { ThreadRegistry } from "../threads/thread-registry.js";
 import type { KeyedSerialExecutor } from "../threads/serial-executor.js";
 import type { TurnCoordinator } from "../turns/turn-coordinator.js";
 import type { Logger } from "../logger.js";
-import { SnapshotPublisher } from "./snapshot-publisher.js";
+import { SnapshotPublisher, type SnapshotSlot } from "./snapshot-publisher.js";
 import { ThreadLeaseKeeper, type ThreadLeaseSettings } from "./thread-lease-keeper.js";
 import { untilStored } from "./until-stored.js";
 
@@ -82,6 +82,21 @@ export class QueueDispatcher {
     return this.snapshots.publish(threadId, force);
   }
 
+  /**
+   * Reads the thread's queue right away, in call order with the store's other calls: asked for
+   * in the same tick as a write, it shows that write and no claim asked for later. It is sent
+   * (after the response) before any snapshot asked for later, so the client sees its change
+   * even when a drain already under way claims the row meanwhile. Send or cancel it.
+   */
+  reserveSnapshot(threadId: string): SnapshotSlot {
+    return this.snapshots.reserve(threadId);
+  }
+
+  /** A thread created here: its subscribers know its queue is empty; remote changes follow. */
+  threadStarted(threadId: string): void {
+    this.snapshots.started(threadId);
+  }
+
   /** Starts the head of the queue if this instance holds the thread's lease and the thread is idle. */
   drain(threadId: string): Promise<void> {
     return this.lanes.run(threadId, () => this.drainNow(threadId)).catch((error: unknown) => {
@@ -101,7 +116,11 @@ export class QueueDispatcher {
     return outcome.acquired;
   }
 
-  /** The `turn/started` hook: a dispatched row is done once its own turn has started. */
+  /**
+   * The `turn/started` hook: a dispatched row is done once its own turn has started. Removing it
+   * unblocks the queue (a claim needs no row of the thread dispatching), so a drain follows: the
+   * turn may already have ended, and the drain its end triggered found the row still there.
+   */
   turnStarted(threadId: string, turnId: string): void {
     const recording = this.recordingTurnIds.get(turnId);
     if (recording === undefined) return;
@@ -111,6 +130,7 @@ export class QueueDispatcher {
           ? untilStored(`clearing the dispatch claim of turn ${turnId}`, () => this.store.removeDispatchingQueuedTurn(threadId, turnId), this.logger)
           : false,
       )
+      .then((removed) => (removed ? this.drain(threadId) : undefined))
       .catch((error: unknown) => this.logger.error(`clearing the dispatch claim of turn ${turnId} failed`, error))
       .finally(() => this.recordingTurnIds.delete(turnId));
   }
@@ -207,9 +227,15 @@ export class QueueDispatcher {
       this.logger,
     );
     this.recordingTurnIds.set(turnId, recording);
-    if (!(await recording)) {
-      this.logger.warn(`queued turn ${row.queuedTurnId} lost its dispatch claim before turn ${turnId} was recorded`);
-    }
+    // Not awaited: the lane is free for the drain that the turn's end asks for, which then runs
+    // before a client that saw the turn end can add to the queue (the store refuses a second
+    // claim while this row is dispatching; its removal drains again).
+    void recording.then(
+      (recorded) => {
+        if (!recorded) this.logger.warn(`queued turn ${row.queuedTurnId} lost its dispatch claim before turn ${turnId} was recorded`);
+      },
+      (error: unknown) => this.logger.error(`recording turn ${turnId} on queued turn ${row.queuedTurnId} failed`, error),
+    );
   }
 
   private async fail(threadId: string, queuedTurnId: string, message: string): Promise<void> {

@@ -184,16 +184,19 @@ export class ConnectionSession implements NotificationSubscriber {
     await this.dispatchAndAnswer(request, echo);
   }
 
-  /** Runs the handler, answers, then runs its after-response work. True when it succeeded. */
+  /**
+   * Runs the handler, answers, then runs its after-response work — also when the answer became
+   * an error after the handler returned (an invalid result under --validate-outgoing): handlers
+   * register that work once their change has committed, and its notifications and drains (and
+   * the queue's reserved snapshot sends) must happen all the same. True when it succeeded.
+   */
   private async dispatchAndAnswer(request: JsonRpcRequest, echo: boolean): Promise<boolean> {
     const after: Array<() => Promise<void> | void> = [];
     const ctx: RequestContext = { session: this, afterResponse: (task) => after.push(task) };
     const outcome = await this.dispatcher.dispatchRequest(request.method, request.params, ctx);
-    if ("error" in outcome) {
-      this.answerError(request.id, outcome.error, echo);
-      return false;
-    }
-    this.send(this.envelope({ id: request.id, result: outcome.result }, echo));
+    const ok = !("error" in outcome);
+    if ("error" in outcome) this.answerError(request.id, outcome.error, echo);
+    else this.send(this.envelope({ id: request.id, result: outcome.result }, echo));
     await this.outbox;
     for (const task of after) {
       try {
@@ -202,7 +205,7 @@ export class ConnectionSession implements NotificationSubscriber {
         this.options.logger.error(`after-response work of ${request.method} failed`, error);
       }
     }
-    return true;
+    return ok;
   }
 
   private async handleNotification(method: string, params: unknown): Promise<void> {

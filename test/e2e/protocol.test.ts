@@ -3,21 +3,22 @@
  * dialect, the handshake, experimental gating and the standard error codes.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createBackend, describeEachBackend, type TestBackend } from "../support/backends.js";
 import { RawStdioPeer } from "../support/raw-stdio-peer.js";
-import { stdioServerArgs, TempDir } from "../support/server-process.js";
+import { stdioServerArgs } from "../support/server-process.js";
 
 const INIT = { clientInfo: { name: "raw", version: "1" }, capabilities: { experimentalApi: true } };
 
-describe("JSON-RPC dialect and handshake over stdio", () => {
-  let dir: TempDir;
+describeEachBackend("JSON-RPC dialect and handshake over stdio", (kind) => {
+  let backend: TestBackend;
   let peer: RawStdioPeer;
-  beforeEach(() => {
-    dir = new TempDir();
-    peer = new RawStdioPeer(stdioServerArgs(dir.file("db.sqlite")));
+  beforeEach(async () => {
+    backend = await createBackend(kind);
+    peer = new RawStdioPeer(stdioServerArgs(backend.db, backend.serverArgs));
   });
   afterEach(async () => {
     await peer.end();
-    dir.dispose();
+    await backend.dispose();
   });
 
   it("answers requests before initialize with Not initialized, and a second initialize with Already initialized", async () => {

@@ -1,18 +1,19 @@
 /**
  * SPEC §5's integration scenarios (the seed's thread_queue.rs) and the rest of issue 3's
- * list, driven through the real server process, once per transport.
+ * list, driven through the real server process, once per transport and storage backend.
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ThreadQueueListResponse } from "../../generated/types/v2/index.js";
+import { describeEachBackend } from "../support/backends.js";
 import { createHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 import { agentText, listIds, queueTurn, rpcFailure, startThread, textTurn } from "../support/scenario-helpers.js";
 
-describe.each(TRANSPORTS)("queue scenarios over %s", (kind) => {
+describeEachBackend("queue scenarios", (backend) => describe.each(TRANSPORTS)("over %s", (kind) => {
   let harness: Harness | undefined;
   const open = async (args: readonly string[] = []) => {
-    harness = await createHarness(kind, args);
+    harness = await createHarness(kind, args, backend);
     const client = await harness.connect();
     await client.initialize();
     return client;
@@ -219,5 +220,4 @@ describe.each(TRANSPORTS)("queue scenarios over %s", (kind) => {
     }
     expect((await queueTurn(client, threadId, "😀".repeat(10))).status.type).toBe("pending");
   });
-});
-
+}));

@@ -4,23 +4,23 @@
  * deleted. Also: a thread persisted by one process is resumable by the next, with its queue.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SqliteQueueStore } from "../../server/store/index.js";
+import { describeEachBackend } from "../support/backends.js";
 import { createHarness, TRANSPORTS, type Harness } from "../support/harness.js";
 import { agentText, listIds, queueTurn, startThread, textTurn } from "../support/scenario-helpers.js";
 
-describe.each(TRANSPORTS)("restart recovery over %s", (kind) => {
+describeEachBackend("restart recovery", (backend) => describe.each(TRANSPORTS)("over %s", (kind) => {
   let harness: Harness;
   afterEach(() => harness.dispose());
 
   it("fails an abandoned dispatch on resume, blocks behind it, and drains once it is deleted", async () => {
-    harness = await createHarness(kind);
+    harness = await createHarness(kind, [], backend);
     const first = await harness.connect();
     await first.initialize();
     const threadId = await startThread(first);
     await harness.restart();
 
     // What a crash between claim and turn/started leaves behind.
-    const store = await SqliteQueueStore.open({ path: harness.dbPath });
+    const store = await harness.openStore();
     const abandoned = await store.appendQueuedTurn(threadId, JSON.stringify(textTurn(threadId, "was running")));
     const waiting = await store.appendQueuedTurn(threadId, JSON.stringify(textTurn(threadId, "waits")));
     expect((await store.claimHeadQueuedTurn(threadId))?.queuedTurnId).toBe(abandoned.queuedTurnId);
@@ -45,7 +45,7 @@ describe.each(TRANSPORTS)("restart recovery over %s", (kind) => {
   });
 
   it("keeps acknowledged queued turns across a clean restart and runs them after resume", async () => {
-    harness = await createHarness(kind, ["--turn-delay-ms", "60000"]);
+    harness = await createHarness(kind, ["--turn-delay-ms", "60000"], backend);
     const first = await harness.connect();
     await first.initialize();
     const threadId = await startThread(first);
@@ -62,4 +62,4 @@ describe.each(TRANSPORTS)("restart recovery over %s", (kind) => {
     expect(started.threadId).toBe(threadId);
     expect(await listIds(second, threadId)).toEqual([]);
   });
-});
+}));

@@ -4,15 +4,16 @@
  * server need WebSocket.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { describeEachBackend } from "../support/backends.js";
 import { createHarness, type Harness } from "../support/harness.js";
 import { queueTurn, startThread } from "../support/scenario-helpers.js";
 
-describe("notification fan-out over WebSocket", () => {
+describeEachBackend("notification fan-out over WebSocket", (backend) => {
   let harness: Harness;
   afterEach(() => harness.dispose());
 
   it("sends thread/queue/changed to every subscribed client", async () => {
-    harness = await createHarness("websocket", ["--turn-delay-ms", "60000"]);
+    harness = await createHarness("websocket", ["--turn-delay-ms", "60000"], backend);
     const a = await harness.connect();
     const b = await harness.connect();
     await a.initialize();
@@ -28,7 +29,7 @@ describe("notification fan-out over WebSocket", () => {
   });
 
   it("never sends experimental notifications to a client without experimentalApi", async () => {
-    harness = await createHarness("websocket");
+    harness = await createHarness("websocket", [], backend);
     const owner = await harness.connect();
     const plain = await harness.connect();
     await owner.initialize();
@@ -46,7 +47,7 @@ describe("notification fan-out over WebSocket", () => {
   });
 
   it("honours optOutNotificationMethods by exact name", async () => {
-    harness = await createHarness("websocket");
+    harness = await createHarness("websocket", [], backend);
     const client = await harness.connect();
     await client.initialize({ experimentalApi: true, optOutNotificationMethods: ["turn/started", "thread/queue"] });
     const threadId = await startThread(client);
@@ -59,7 +60,7 @@ describe("notification fan-out over WebSocket", () => {
   });
 
   it("stops notifying a client that disconnected, and keeps serving the others", async () => {
-    harness = await createHarness("websocket");
+    harness = await createHarness("websocket", [], backend);
     const leaving = await harness.connect();
     const staying = await harness.connect();
     await leaving.initialize();

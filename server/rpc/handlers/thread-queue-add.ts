@@ -18,9 +18,13 @@ export function threadQueueAddHandler(runtime: ServerRuntime) {
     assertInputWithinLimit(params.turnStartParams.input, runtime.options.maxInputChars);
     const maxQueueLength = runtime.options.maxQueueLength;
     let row;
+    const appending = runtime.store.appendQueuedTurn(threadId, JSON.stringify(params.turnStartParams), { maxQueueLength });
+    // Asked for in the same tick, so it runs right after the append (same group commit batch).
+    const snapshot = runtime.queue.reserveSnapshot(threadId);
     try {
-      row = await runtime.store.appendQueuedTurn(threadId, JSON.stringify(params.turnStartParams), { maxQueueLength });
+      row = await appending;
     } catch (error) {
+      snapshot.cancel();
       if (isQueueStoreError(error, "queue_full")) {
         throw invalidRequest(`queue is full: thread ${threadId} already holds ${maxQueueLength} queued turns`);
       }
@@ -29,7 +33,7 @@ export function threadQueueAddHandler(runtime: ServerRuntime) {
       runtime.logger.error(`adding a queued turn to thread ${threadId} failed`, error);
       throw internalError(`failed to add queued turn: ${error instanceof Error ? error.message : String(error)}`);
     }
-    ctx.afterResponse(() => runtime.queue.emitChanged(threadId));
+    ctx.afterResponse(() => snapshot.send());
     ctx.afterResponse(() => runtime.queue.drain(threadId));
     return { queuedTurn: toQueuedTurn(row) };
   };

@@ -7,6 +7,7 @@ export function threadStartHandler(runtime: ServerRuntime) {
     const thread = await runtime.threads.start(params, ctx.session);
     // A new thread's lease is free: this instance dispatches it from the start.
     await runtime.queue.ensureLease(thread);
+    runtime.queue.threadStarted(thread.id);
     ctx.afterResponse(() =>
       runtime.registry.notify(thread.id, "thread/started", { thread: runtime.threads.view(thread) }),
     );
