@@ -22,10 +22,15 @@
  * instance as lease owner, so the store refuses them once another instance took the thread.
  * Changes committed by other instances arrive through `onQueueChange`: subscribers here get the
  * new snapshot, and a thread leased here drains at once.
+ *
+ * A drain that failed on the store (an outage) is retried on the next lease tick or resync. A
+ * claim whose outcome is unknown (the connection died while COMMIT was in flight) may have left
+ * a row dispatching that no turn belongs to: before the next claim of that thread, such rows go
+ * back to pending (the lease holder knows it started no turn for them).
  */
 import type { TurnError, TurnStartParams } from "../../generated/types/v2/index.js";
 import { validatorsById } from "../../generated/validators/index.js";
-import type { QueueChange, QueueStore, ThreadLeaseOutcome } from "../store/queue-store.js";
+import { isQueueStoreError, type QueueChange, type QueueStore, type ThreadLeaseOutcome } from "../store/queue-store.js";
 import { isThreadIdle, type LoadedThread } from "../threads/loaded-thread.js";
 import type { ThreadRegistry } from "../threads/thread-registry.js";
 import type { KeyedSerialExecutor } from "../threads/serial-executor.js";
@@ -45,6 +50,12 @@ export class QueueDispatcher {
   private maintaining = false;
   /** Thread id → newest queue version heard of from other instances (resyncs re-read only what moved). */
   private readonly heardVersions = new Map<string, number>();
+  /** Threads whose last drain failed on the store: drained again on the next tick or resync. */
+  private readonly drainsToRetry = new Set<string>();
+  /** Threads whose last claim may have committed unseen (see above). */
+  private readonly uncertainClaims = new Set<string>();
+  /** Thread id → its row claimed here whose dispatch is not finished (removed or failed) yet. */
+  private readonly inFlight = new Map<string, string>();
   private readonly leases: ThreadLeaseKeeper;
   private readonly snapshots: SnapshotPublisher;
 
@@ -100,7 +111,9 @@ export class QueueDispatcher {
   /** Starts the head of the queue if this instance holds the thread's lease and the thread is idle. */
   drain(threadId: string): Promise<void> {
     return this.lanes.run(threadId, () => this.drainNow(threadId)).catch((error: unknown) => {
-      this.logger.error(`drain of thread ${threadId} failed`, error);
+      this.drainsToRetry.add(threadId);
+      if (isQueueStoreError(error, "unavailable")) this.logger.warn(`drain of thread ${threadId} failed; retried later`, error);
+      else this.logger.error(`drain of thread ${threadId} failed`, error);
     });
   }
 
@@ -130,7 +143,11 @@ export class QueueDispatcher {
           ? untilStored(`clearing the dispatch claim of turn ${turnId}`, () => this.store.removeDispatchingQueuedTurn(threadId, turnId), this.logger)
           : false,
       )
-      .then((removed) => (removed ? this.drain(threadId) : undefined))
+      // Also when nothing was removed: a retried removal may have committed the first time.
+      .then(() => {
+        this.finished(threadId);
+        return this.drain(threadId);
+      })
       .catch((error: unknown) => this.logger.error(`clearing the dispatch claim of turn ${turnId} failed`, error))
       .finally(() => this.recordingTurnIds.delete(turnId));
   }
@@ -154,6 +171,7 @@ export class QueueDispatcher {
     if (this.maintaining || this.stopped) return;
     this.maintaining = true;
     try {
+      this.retryFailedDrains();
       const { regained, lost } = await this.leases.renew();
       for (const threadId of lost) this.logger.warn(`thread ${threadId}: lease taken over by another instance; no longer dispatching it here`);
       for (const threadId of regained) void this.drain(threadId);
@@ -174,7 +192,15 @@ export class QueueDispatcher {
     if (released > 0) this.logger.info(`released ${released} thread lease(s)`);
   }
 
+  private retryFailedDrains(): void {
+    for (const threadId of this.drainsToRetry) {
+      this.drainsToRetry.delete(threadId);
+      void this.drain(threadId);
+    }
+  }
+
   private async resync(): Promise<void> {
+    this.retryFailedDrains();
     const loaded = [...this.registry.all()].filter((thread) => !thread.ephemeral).map((thread) => thread.id);
     if (loaded.length === 0) return;
     const versions = await this.store.readQueueVersions(loaded);
@@ -205,8 +231,21 @@ export class QueueDispatcher {
     const turns = this.turns;
     if (this.stopped || thread === undefined || thread.ephemeral || turns === undefined || !isThreadIdle(thread)) return;
     if (!this.leases.holds(threadId)) return;
-    const row = await this.store.claimHeadQueuedTurn(threadId, this.ownerId);
+    // Only with no dispatch of ours under way: its row may not have its turn id recorded yet.
+    if (this.uncertainClaims.has(threadId) && !this.inFlight.has(threadId)) {
+      const requeued = await this.store.requeueUnstartedQueuedTurns(threadId);
+      this.uncertainClaims.delete(threadId);
+      if (requeued > 0) this.logger.info(`thread ${threadId}: a claim lost in a database outage went back to the queue`);
+    }
+    let row;
+    try {
+      row = await this.store.claimHeadQueuedTurn(threadId, this.ownerId);
+    } catch (error) {
+      if (isQueueStoreError(error, "unavailable")) this.uncertainClaims.add(threadId);
+      throw error;
+    }
     if (row === null) return;
+    this.inFlight.set(threadId, row.queuedTurnId);
     await this.snapshots.sendNow(threadId);
 
     const params = readStoredParams(row.turnStartParamsJson);
@@ -232,10 +271,16 @@ export class QueueDispatcher {
     // claim while this row is dispatching; its removal drains again).
     void recording.then(
       (recorded) => {
-        if (!recorded) this.logger.warn(`queued turn ${row.queuedTurnId} lost its dispatch claim before turn ${turnId} was recorded`);
+        if (recorded) return;
+        this.finished(threadId);
+        this.logger.warn(`queued turn ${row.queuedTurnId} lost its dispatch claim before turn ${turnId} was recorded`);
       },
       (error: unknown) => this.logger.error(`recording turn ${turnId} on queued turn ${row.queuedTurnId} failed`, error),
     );
+  }
+
+  private finished(threadId: string): void {
+    this.inFlight.delete(threadId);
   }
 
   private async fail(threadId: string, queuedTurnId: string, message: string): Promise<void> {
@@ -244,8 +289,10 @@ export class QueueDispatcher {
       () => this.store.markQueuedTurnFailed(queuedTurnId, failureJson(message)),
       this.logger,
     );
-    if (marked) await this.snapshots.sendNow(threadId);
-    else this.logger.warn(`queued turn ${queuedTurnId} could not be marked failed: its claim disappeared`);
+    this.finished(threadId);
+    // Sent either way: a retried write may have committed the first time (versions dedupe).
+    if (!marked) this.logger.warn(`queued turn ${queuedTurnId} could not be marked failed: its claim disappeared`);
+    await this.snapshots.sendNow(threadId);
   }
 }
 

@@ -73,6 +73,22 @@ export function describeQueueCoordinationContract(backend: string, open: () => P
         expect(snapshot.rows.map((row) => [row.queuedTurnId, row.state])).toEqual([[b.queuedTurnId, "failed"]]);
       });
 
+      it("an unstarted claim goes back to its place as pending; a recorded one stays", async () => {
+        const thread = await newThread();
+        const [first, second] = [await store.appendQueuedTurn(thread, PARAMS), await store.appendQueuedTurn(thread, PARAMS)];
+        await store.claimHeadQueuedTurn(thread);
+        expect(await store.requeueUnstartedQueuedTurns(thread)).toBe(1);
+        expect(await version(thread)).toBe(4);
+        expect((await store.listVisibleQueuedTurns(thread)).map((row) => [row.queuedTurnId, row.state])).toEqual([
+          [first.queuedTurnId, "pending"],
+          [second.queuedTurnId, "pending"],
+        ]);
+        await store.claimHeadQueuedTurn(thread);
+        await store.setDispatchTurnId(first.queuedTurnId, "turn-1");
+        expect(await store.requeueUnstartedQueuedTurns(thread)).toBe(0);
+        expect(await store.removeDispatchingQueuedTurn(thread, "turn-1")).toBe(true);
+      });
+
       it("are read for many threads at once, unknown ones left out", async () => {
         const one = await newThread();
         const two = await newThread();

@@ -211,6 +211,14 @@ export interface QueueStore {
   recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number>;
 
   /**
+   * dispatching → pending for the thread's claims that have no turn recorded. Only for the
+   * lease holder that knows it started no turn for them: after a claim whose outcome it could
+   * not learn (the connection died while COMMIT was in flight), the row may be claimed in the
+   * database although the dispatcher never got it. Returns how many.
+   */
+  requeueUnstartedQueuedTurns(threadId: string): Promise<number>;
+
+  /**
    * Takes or renews the thread's lease: acquired when it is free, expired, already the caller's,
    * or held by `evictOwnerId`. Rejects with `thread_not_found`. See `ThreadLeaseRequest` for the
    * recovery that happens when the lease changes hands.

@@ -30,6 +30,7 @@ import { reorderQueuedTurns } from "./ops/reorder-queued-turns.js";
 import { setDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
 import { readQueueSnapshot, readQueueVersions } from "./ops/queue-version.js";
 import { acquireThreadLease, releaseThreadLeases, renewThreadLeases } from "./ops/thread-leases.js";
+import { requeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
 import { createPool } from "./pool.js";
 import { PgWriteBatcher, type CommittedBatch } from "./write-batcher.js";
 
@@ -181,6 +182,10 @@ export class PostgresQueueStore implements QueueStore {
 
   recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number> {
     return this.batcher.write((db) => recoverDispatchingQueuedTurns(this.context(db), threadId, failureJson), { threadId });
+  }
+
+  requeueUnstartedQueuedTurns(threadId: string): Promise<number> {
+    return this.batcher.write((db) => requeueUnstartedQueuedTurns(this.context(db), threadId), { threadId });
   }
 
   acquireThreadLease(threadId: string, request: ThreadLeaseRequest): Promise<ThreadLeaseOutcome> {

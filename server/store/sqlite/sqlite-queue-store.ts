@@ -28,6 +28,7 @@ import { prepareReorderQueuedTurns } from "./ops/reorder-queued-turns.js";
 import { prepareSetDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
 import { prepareBumpQueueVersion, prepareQueueVersionReads } from "./ops/queue-version.js";
 import { prepareThreadLeaseOps } from "./ops/thread-leases.js";
+import { prepareRequeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
 import { WriteBatcher, type CommittedBatch } from "./write-batcher.js";
 
 export interface SqliteQueueStoreOptions {
@@ -69,6 +70,7 @@ function prepareOps(context: OpContext) {
     removeDispatching: prepareRemoveDispatchingQueuedTurn(context),
     markFailed: prepareMarkQueuedTurnFailed(context, bump),
     recoverDispatching,
+    requeueUnstarted: prepareRequeueUnstartedQueuedTurns(context, bump),
     leases: prepareThreadLeaseOps(context, recoverDispatching),
   };
 }
@@ -172,6 +174,10 @@ export class SqliteQueueStore implements QueueStore {
 
   recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number> {
     return this.batcher.write(() => this.ops.recoverDispatching(threadId, failureJson));
+  }
+
+  requeueUnstartedQueuedTurns(threadId: string): Promise<number> {
+    return this.batcher.write(() => this.ops.requeueUnstarted(threadId));
   }
 
   acquireThreadLease(threadId: string, request: ThreadLeaseRequest): Promise<ThreadLeaseOutcome> {
