@@ -13,6 +13,7 @@ import { percentile } from "../lib/stats.js";
 import { addParams, connectServer, createPersistedThreads, pipelined } from "../lib/server.js";
 
 const QUEUED_TURNS = 1_000;
+const DRAIN_TIMEOUT_MS = 120_000;
 const PUBLISHED = "graphile-worker's published add-to-start average (4.16 ms)";
 
 export const dispatchLatency: Benchmark = {
@@ -41,9 +42,14 @@ export const dispatchLatency: Benchmark = {
         completed.clear();
         completedCount = 0;
         await pipelined(QUEUED_TURNS, 64, (i) => conn.client.request("thread/queue/add", addParams(threadId, `turn ${i}`)));
-        const done = new Promise<void>((resolve) => (wake = () => completedCount >= QUEUED_TURNS && resolve()));
+        let timer: NodeJS.Timeout | undefined;
+        const done = new Promise<void>((resolve, reject) => {
+          wake = () => completedCount >= QUEUED_TURNS && resolve();
+          // A turn that never completes must end the benchmark, not hang it.
+          timer = setTimeout(() => reject(new Error(`only ${completedCount} of ${QUEUED_TURNS} turns completed within ${DRAIN_TIMEOUT_MS} ms`)), DRAIN_TIMEOUT_MS);
+        });
         await conn.client.request("thread/resume", { threadId });
-        await done;
+        await done.finally(() => clearTimeout(timer));
         // Turns of one thread run one at a time, so start order is the queue order.
         const order = [...started.entries()].sort((a, b) => a[1] - b[1]);
         const gaps: number[] = [];

@@ -34,30 +34,30 @@ export const queueAddDurable: Benchmark = {
     const conn = await connectServer(dbPath, ["--max-queue-length", "1000000"]);
     try {
       const params = addParams(threadId as string, "benchmark turn");
-        const add = () => conn.client.request("thread/queue/add", params);
-        const results = [];
-        for (const [label, inFlight, requests] of [
-          ["", 64, BURST_REQUESTS],
-          ["/1-in-flight", 1, SERIAL_REQUESTS],
-        ] as const) {
-          log(`${inFlight} in flight: ${warmup} warm-up + ${runs} runs of ${requests} adds`);
-          const pairs = await samplePairs(
-            runs,
-            warmup,
-            async () => (requests * 1000) / (await pipelined(requests, inFlight, add)),
-            () => baseline.perSecond(BASELINE_ROWS),
-          );
-          results.push(
-            figure({
-              name: `queue-add-durable${label}`,
-              unit: "adds/s",
-              samples: pairs.subject,
-              baseline: { name: "in-process better-sqlite3, one committed transaction per insert (synchronous=FULL)", samples: pairs.baseline },
-              target: inFlight === 64 ? { of: "ratio", op: ">=", limit: 3 } : undefined,
-            }),
-          );
-        }
-        return { results };
+      const add = () => conn.client.request("thread/queue/add", params);
+      const results = [];
+      for (const [label, inFlight, requests] of [
+        ["", 64, BURST_REQUESTS],
+        ["/1-in-flight", 1, SERIAL_REQUESTS],
+      ] as const) {
+        log(`${inFlight} in flight: ${warmup} warm-up + ${runs} runs of ${requests} adds`);
+        const pairs = await samplePairs(
+          runs,
+          warmup,
+          async () => (requests * 1000) / (await pipelined(requests, inFlight, add)),
+          () => baseline.perSecond(BASELINE_ROWS),
+        );
+        results.push(
+          figure({
+            name: `queue-add-durable${label}`,
+            unit: "adds/s",
+            samples: pairs.subject,
+            baseline: { name: "in-process better-sqlite3, one committed transaction per insert (synchronous=FULL)", samples: pairs.baseline },
+            target: inFlight === 64 ? { of: "ratio", op: ">=", limit: 3 } : undefined,
+          }),
+        );
+      }
+      return { results };
     } finally {
       await conn.close();
       baseline.close();
