@@ -11,6 +11,9 @@
 # stop:  stop the cluster recorded in the state file and delete its folder. Nothing to stop is
 #        not an error (the EXIT trap may run after a failed start).
 # status: print the URL of the running cluster, or fail.
+# restart [SECONDS]: stop the recorded cluster abruptly (`-m immediate`, as a crash: sessions
+#        are cut, the next start replays the WAL), wait SECONDS (default 0), start it again on
+#        the same port. For the tests of instances that must survive a database restart.
 #
 # As root (CI), the server runs as the `postgres` user: PostgreSQL refuses to run as root.
 #
@@ -102,6 +105,27 @@ stop_cluster() {
   say "stopped and removed ${base:-the cluster}"
 }
 
+# Tests open a pool per store and per simulated instance, hence more connections than the default.
+start_server() {
+  local bin=$1 data=$2 log=$3 port=$4 base=$5
+  as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$base -c max_connections=300" \
+    start >/dev/null 2>&1
+}
+
+restart_cluster() {
+  local downtime=${1:-0} base data bin port
+  [[ -f $STATE_FILE ]] || die "no cluster recorded in $STATE_FILE"
+  base=$(read_state BASE_DIR)
+  data=$(read_state DATA_DIR)
+  bin=$(read_state BIN_DIR)
+  port=$(read_state PORT)
+  as_owner "$bin/pg_ctl" -D "$data" -m immediate -w -t 60 stop >/dev/null 2>&1 || die "pg_ctl stop failed"
+  sleep "$downtime"
+  start_server "$bin" "$data" "$base/server.log" "$port" "$base" || die "the server did not start again: $(tail -n 20 "$base/server.log" 2>/dev/null)"
+  say "restarted the cluster on port $port"
+}
+
 start_cluster() {
   # Globals, not locals: the EXIT trap reads them.
   local port log tmp_root
@@ -143,10 +167,7 @@ EOF
     if [[ -z ${THREAD_QUEUE_PG_PORT:-} ]]; then
       while port_in_use "$port"; do port=$((port + 1)); done
     fi
-    # Tests open a pool per store and per simulated instance, hence more connections than the default.
-    if as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$base -c max_connections=300" \
-      start >/dev/null 2>&1; then
+    if start_server "$bin" "$data" "$log" "$port" "$base"; then
       started=true
       break
     fi
@@ -167,13 +188,14 @@ EOF
 case ${1:-} in
   start) start_cluster ;;
   stop) stop_cluster ;;
+  restart) restart_cluster "${2:-0}" ;;
   status)
     [[ -f $STATE_FILE ]] && cluster_running "$(read_state BIN_DIR)" "$(read_state DATA_DIR)" ||
       { say "no test cluster is running"; exit 1; }
     printf 'postgres://postgres@127.0.0.1:%s/postgres\n' "$(read_state PORT)"
     ;;
   *)
-    say "usage: $0 start|stop|status"
+    say "usage: $0 start|stop|status|restart [SECONDS]"
     exit 2
     ;;
 esac

@@ -77,14 +77,20 @@ async function postgresBackend(): Promise<TestBackend> {
 export function describeEachBackend(title: string, body: (backend: BackendKind) => void): void {
   for (const backend of BACKENDS) {
     const name = `${title} on ${backend}`;
-    if (backend === "postgres" && postgresTestUrl() === undefined) {
-      describe(name, () => {
-        it(`needs PostgreSQL: set ${PG_URL_VARIABLE}`, (context) => {
-          context.skip(`${PG_URL_VARIABLE} is not set; run: eval "$(scripts/pg-test-cluster.sh start)"`);
-        });
-      });
-      continue;
-    }
-    describe(name, () => body(backend));
+    if (backend === "postgres") describeWithPostgresServer(name, () => body(backend));
+    else describe(name, () => body(backend));
   }
+}
+
+/** `describe` for suites that only make sense on PostgreSQL (several instances); skipped naming the variable without it. */
+export function describeWithPostgresServer(title: string, body: () => void): void {
+  if (postgresTestUrl() === undefined) {
+    describe(title, () => {
+      it(`needs PostgreSQL: set ${PG_URL_VARIABLE}`, (context) => {
+        context.skip(`${PG_URL_VARIABLE} is not set; run: eval "$(scripts/pg-test-cluster.sh start)"`);
+      });
+    });
+    return;
+  }
+  describe(title, body);
 }

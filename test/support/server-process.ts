@@ -40,9 +40,10 @@ export class WebSocketServerProcess {
     });
   }
 
-  static async start(dbPath: string, extra: readonly string[] = []): Promise<WebSocketServerProcess> {
+  static async start(dbPath: string, extra: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<WebSocketServerProcess> {
     const child = spawn(process.execPath, [SERVER_BIN, "--db", dbPath, "--listen", "ws://127.0.0.1:0", ...extra], {
       stdio: ["ignore", "pipe", "pipe"],
+      env,
     });
     let seen = "";
     const url = await new Promise<string>((resolveUrl, reject) => {
@@ -72,7 +73,8 @@ export class WebSocketServerProcess {
 
   /** SIGTERM and wait: a clean shutdown. */
   async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
+    // A process that already ended (exited, or was killed by a test) has nothing left to stop.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     const exited = once(this.child, "exit");
     this.child.kill("SIGTERM");
     const [code] = (await exited) as [number | null];
