@@ -44,7 +44,7 @@ export const RESTART_INTERRUPTED_MESSAGE = "queued turn dispatch was interrupted
 
 export class QueueDispatcher {
   /** Turn id → the pending write that records it on its row; the started hook waits for it. */
-  private readonly recordingTurnIds = new Map<string, Promise<boolean>>();
+  private readonly recordingTurnIds = new Map<string, { queuedTurnId: string; recording: Promise<boolean> }>();
   /** Set at shutdown: rows stay pending rather than start turns that would be cut off. */
   private stopped = false;
   private maintaining = false;
@@ -135,9 +135,9 @@ export class QueueDispatcher {
    * turn may already have ended, and the drain its end triggered found the row still there.
    */
   turnStarted(threadId: string, turnId: string): void {
-    const recording = this.recordingTurnIds.get(turnId);
-    if (recording === undefined) return;
-    void recording
+    const dispatch = this.recordingTurnIds.get(turnId);
+    if (dispatch === undefined) return;
+    void dispatch.recording
       .then((recorded) =>
         recorded
           ? untilStored(`clearing the dispatch claim of turn ${turnId}`, () => this.store.removeDispatchingQueuedTurn(threadId, turnId), this.logger)
@@ -145,7 +145,7 @@ export class QueueDispatcher {
       )
       // Also when nothing was removed: a retried removal may have committed the first time.
       .then(() => {
-        this.finished(threadId);
+        this.finished(threadId, dispatch.queuedTurnId);
         return this.drain(threadId);
       })
       .catch((error: unknown) => this.logger.error(`clearing the dispatch claim of turn ${turnId} failed`, error))
@@ -246,7 +246,7 @@ export class QueueDispatcher {
     }
     if (row === null) return;
     this.inFlight.set(threadId, row.queuedTurnId);
-    await this.snapshots.sendNow(threadId);
+    await this.sendBestEffort(threadId);
 
     const params = readStoredParams(row.turnStartParamsJson);
     if (!params.ok) {
@@ -265,22 +265,28 @@ export class QueueDispatcher {
       () => this.store.setDispatchTurnId(row.queuedTurnId, turnId),
       this.logger,
     );
-    this.recordingTurnIds.set(turnId, recording);
+    this.recordingTurnIds.set(turnId, { queuedTurnId: row.queuedTurnId, recording });
     // Not awaited: the lane is free for the drain that the turn's end asks for, which then runs
     // before a client that saw the turn end can add to the queue (the store refuses a second
     // claim while this row is dispatching; its removal drains again).
     void recording.then(
       (recorded) => {
         if (recorded) return;
-        this.finished(threadId);
+        this.finished(threadId, row.queuedTurnId);
         this.logger.warn(`queued turn ${row.queuedTurnId} lost its dispatch claim before turn ${turnId} was recorded`);
       },
       (error: unknown) => this.logger.error(`recording turn ${turnId} on queued turn ${row.queuedTurnId} failed`, error),
     );
   }
 
-  private finished(threadId: string): void {
-    this.inFlight.delete(threadId);
+  /** Only the dispatch that ends: a drain may already have claimed the next row by now. */
+  private finished(threadId: string, queuedTurnId: string): void {
+    if (this.inFlight.get(threadId) === queuedTurnId) this.inFlight.delete(threadId);
+  }
+
+  /** Once a row is claimed, its dispatch goes on whatever happens to the snapshot. */
+  private async sendBestEffort(threadId: string): Promise<void> {
+    await this.snapshots.sendNow(threadId).catch((error: unknown) => this.logger.warn(`sending the queue of thread ${threadId} failed`, error));
   }
 
   private async fail(threadId: string, queuedTurnId: string, message: string): Promise<void> {
@@ -289,10 +295,10 @@ export class QueueDispatcher {
       () => this.store.markQueuedTurnFailed(queuedTurnId, failureJson(message)),
       this.logger,
     );
-    this.finished(threadId);
+    this.finished(threadId, queuedTurnId);
     // Sent either way: a retried write may have committed the first time (versions dedupe).
     if (!marked) this.logger.warn(`queued turn ${queuedTurnId} could not be marked failed: its claim disappeared`);
-    await this.snapshots.sendNow(threadId);
+    await this.sendBestEffort(threadId);
   }
 }
 
