@@ -23,7 +23,7 @@ import { deleteQueuedTurn } from "./ops/delete-queued-turn.js";
 import { getThread } from "./ops/get-thread.js";
 import { listVisibleQueuedTurns, listVisibleQueuedTurnsPage } from "./ops/list-visible-queued-turns.js";
 import { markQueuedTurnFailed } from "./ops/mark-queued-turn-failed.js";
-import type { OpContext } from "./ops/op-context.js";
+import type { Db, OpContext } from "./ops/op-context.js";
 import { recoverDispatchingQueuedTurns } from "./ops/recover-dispatching-queued-turns.js";
 import { removeDispatchingQueuedTurn } from "./ops/remove-dispatching-queued-turn.js";
 import { reorderQueuedTurns } from "./ops/reorder-queued-turns.js";
@@ -122,7 +122,7 @@ export class PostgresQueueStore implements QueueStore {
     }
   }
 
-  private context(db: pg.PoolClient): OpContext {
+  private context(db: Db): OpContext {
     return { db, now: this.now, origin: this.origin };
   }
 

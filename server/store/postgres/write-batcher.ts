@@ -3,16 +3,21 @@ import type { CommittedBatch } from "../sqlite/write-batcher.js";
 import { BatchQueue } from "./batch-queue.js";
 import { isConnectionLost, isRetryable, StoreUnavailableError, toStoreFailure } from "./errors.js";
 import { lockThreadsInOrder, type ThreadLockTargets } from "./ops/lock-thread.js";
+import type { Db } from "./ops/op-context.js";
 
 /**
  * Group commit on PostgreSQL. A batch (see BatchQueue) with writes runs in ONE transaction on
  * one pooled connection, and its promises settle only after COMMIT returned: an acknowledged
  * write is a committed write, while N writers share one WAL flush.
  *
- * Each op runs inside its own SAVEPOINT: one op's failure (unknown thread, reorder mismatch)
- * is rolled back alone and rejects only its promise. If the transaction itself is lost (the
- * connection dies, COMMIT fails) every op of the batch rejects, even those that ran: none of
- * their effects were acknowledged.
+ * Ops run one after another with no SAVEPOINT between them (a savepoint per op cost a round
+ * trip each — half of an append's). When an op fails (unknown thread, reorder mismatch, a
+ * refused statement), the transaction is rolled back whole: that op rejects alone, and the
+ * others — whose effects were rolled back with it and never reported — run again at the head of
+ * the next batch. So one op's failure still touches no other op's outcome, and a batch costs
+ * one round trip per statement. If the transaction itself is lost (the connection dies, COMMIT
+ * fails) every op of the batch rejects, even those that ran: none of their effects were
+ * acknowledged.
  *
  * Before its ops, a batch locks every thread they name, in id order (ops/lock-thread.ts), so
  * batches of several instances never lock the same threads in opposite orders. Should a
@@ -33,7 +38,7 @@ export interface PgWriteBatcherOptions {
   maxAttempts?: number;
 }
 
-type Work = (db: pg.PoolClient) => Promise<unknown>;
+type Work = (db: Db) => Promise<unknown>;
 
 /** The threads a write changes, named directly or through one of their queued turns. */
 export type ThreadLock = { threadId: string } | { threadIds: readonly string[] } | { queuedTurnId: string };
@@ -49,10 +54,6 @@ interface QueuedOp {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-// One round trip each (they take no parameters, so several fit in one simple query).
-const FIRST_OP = "SAVEPOINT op";
-const NEXT_OP = "RELEASE SAVEPOINT op; SAVEPOINT op";
-const UNDO_OP = "ROLLBACK TO SAVEPOINT op";
 
 export class PgWriteBatcher {
   private readonly queue: BatchQueue<QueuedOp>;
@@ -66,12 +67,12 @@ export class PgWriteBatcher {
     this.maxAttempts = options.maxAttempts ?? 3;
   }
 
-  read<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  read<T>(work: (db: Db) => Promise<T>): Promise<T> {
     return this.enqueue("read", work, undefined);
   }
 
   /** `lock` names the thread the write will lock, so the batch can lock it up front, in order. */
-  write<T>(work: (db: pg.PoolClient) => Promise<T>, lock?: ThreadLock): Promise<T> {
+  write<T>(work: (db: Db) => Promise<T>, lock?: ThreadLock): Promise<T> {
     return this.enqueue("write", work, lock);
   }
 
@@ -80,7 +81,7 @@ export class PgWriteBatcher {
     return this.queue.close();
   }
 
-  private enqueue<T>(kind: QueuedOp["kind"], work: (db: pg.PoolClient) => Promise<T>, lock: ThreadLock | undefined): Promise<T> {
+  private enqueue<T>(kind: QueuedOp["kind"], work: (db: Db) => Promise<T>, lock: ThreadLock | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ kind, work, lock, attempts: 0, resolve: resolve as (value: unknown) => void, reject });
     });
@@ -100,21 +101,26 @@ export class PgWriteBatcher {
     }
     for (const op of batch) op.attempts++;
     const outcomes: Outcome[] = [];
+    let failure: { index: number; error: unknown } | undefined;
     try {
       const targets = lockTargets(batch);
-      if (targets) await lockThreadsInOrder(client, targets);
-      for (const op of batch) {
-        await client.query(outcomes.length === 0 ? FIRST_OP : NEXT_OP);
-        const outcome = await attempt(() => op.work(client));
+      const db: Db = { query: client.query.bind(client), lockedThreads: targets ? await lockThreadsInOrder(client, targets) : new Set() };
+      for (const [index, op] of batch.entries()) {
+        const outcome = await attempt(() => op.work(db));
         if (!outcome.ok) {
           if (isConnectionLost(outcome.error)) throw outcome.error;
-          await client.query(UNDO_OP);
+          failure = { index, error: outcome.error };
+          break;
         }
         outcomes.push(outcome);
       }
-      const commit = await client.query("COMMIT");
-      // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK, not an error.
-      if (commit.command !== "COMMIT") throw new Error(`COMMIT ended as ${commit.command}: the batch's transaction was aborted`);
+      if (failure !== undefined) {
+        await client.query("ROLLBACK");
+      } else {
+        const commit = await client.query("COMMIT");
+        // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK, not an error.
+        if (commit.command !== "COMMIT") throw new Error(`COMMIT ended as ${commit.command}: the batch's transaction was aborted`);
+      }
     } catch (error) {
       // Nothing of this batch survived, so no op of it may be reported as done. The connection's
       // state is unknown: it is closed rather than returned to the pool.
@@ -123,9 +129,32 @@ export class PgWriteBatcher {
       return;
     }
     client.release();
+    if (failure !== undefined) {
+      this.redoWithout(batch, failure.index, failure.error);
+      return;
+    }
     const writes = batch.filter((op) => op.kind === "write").length;
     this.options.onCommit?.({ ops: batch.length, writes });
     this.settle(batch, outcomes);
+  }
+
+  /**
+   * One op failed and the batch was rolled back: that op rejects (or, as a deadlock victim, runs
+   * again), the others run again first thing — their rolled-back run does not count as an attempt.
+   */
+  private redoWithout(batch: readonly QueuedOp[], failedIndex: number, error: unknown): void {
+    const again: QueuedOp[] = [];
+    batch.forEach((op, index) => {
+      if (index !== failedIndex) {
+        op.attempts--;
+        again.push(op);
+      } else if (this.mayRetry(op, error)) {
+        again.push(op);
+      } else {
+        op.reject(toStoreFailure(error));
+      }
+    });
+    if (again.length > 0) this.queue.pushFront(again);
   }
 
   /** Resolves what succeeded, queues deadlock victims for the next batch, rejects the rest. */

@@ -3,7 +3,7 @@ import { sqlState } from "../errors.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
 import { lockThread } from "./lock-thread.js";
 import { DB_NOW_MS, run, statement, type OpContext } from "./op-context.js";
-import { bumpQueueVersion } from "./queue-version.js";
+import { QUEUE_CHANGED_CHANNEL, withQueueVersionBump } from "./queue-version.js";
 
 /**
  * One UPDATE picks the head visible row and claims it only if that head is pending and nothing
@@ -15,7 +15,8 @@ import { bumpQueueVersion } from "./queue-version.js";
  */
 const CLAIM = statement(
   "claim_head_queued_turn",
-  `UPDATE thread_queued_turns
+  withQueueVersionBump(
+    `UPDATE thread_queued_turns
    SET state = 'dispatching', updated_at_ms = $2
    WHERE queued_turn_id = (
        SELECT head.queued_turn_id
@@ -34,6 +35,10 @@ const CLAIM = statement(
        WHERE lease.thread_id = $1 AND lease.owner_id = $3 AND lease.expires_at_ms > ${DB_NOW_MS}
      ))
    RETURNING ${QUEUED_TURN_COLUMNS}`,
+    "$1",
+    "$4",
+    "$5",
+  ),
 );
 
 export async function claimHeadQueuedTurn(
@@ -43,10 +48,8 @@ export async function claimHeadQueuedTurn(
 ): Promise<QueuedTurnRecord | null> {
   const { db, now } = context;
   if (!(await lockThread(db, threadId))) return null;
-  const row = (await run<QueuedTurnRow>(db, CLAIM, [threadId, now(), leaseOwnerId ?? null])).rows[0];
-  if (!row) return null;
-  await bumpQueueVersion(context, threadId);
-  return toQueuedTurnRecord(row);
+  const row = (await run<QueuedTurnRow>(db, CLAIM, [threadId, now(), leaseOwnerId ?? null, QUEUE_CHANGED_CHANNEL, context.origin])).rows[0];
+  return row ? toQueuedTurnRecord(row) : null;
 }
 
 /**

@@ -32,8 +32,13 @@ const LOCK_THREADS_IN_ORDER = statement(
    FOR UPDATE`,
 );
 
-/** False when the thread does not exist (nothing is locked then). */
+/**
+ * False when the thread does not exist (nothing is locked then). A thread the batch locked up
+ * front exists and is locked for the whole transaction (a savepoint rollback keeps locks taken
+ * before it), so that costs no round trip.
+ */
 export async function lockThread(db: Db, threadId: string): Promise<boolean> {
+  if (db.lockedThreads?.has(threadId) === true) return true;
   return (await run(db, LOCK_THREAD, [threadId])).rows.length > 0;
 }
 
@@ -48,6 +53,8 @@ export interface ThreadLockTargets {
   queuedTurnIds: readonly string[];
 }
 
-export async function lockThreadsInOrder(db: Db, { threadIds, queuedTurnIds }: ThreadLockTargets): Promise<void> {
-  await run(db, LOCK_THREADS_IN_ORDER, [[...threadIds], [...queuedTurnIds]]);
+/** Returns the ids of the threads locked (those that exist). */
+export async function lockThreadsInOrder(db: Db, { threadIds, queuedTurnIds }: ThreadLockTargets): Promise<Set<string>> {
+  const { rows } = await run<{ id: string }>(db, LOCK_THREADS_IN_ORDER, [[...threadIds], [...queuedTurnIds]]);
+  return new Set(rows.map((row) => row.id));
 }

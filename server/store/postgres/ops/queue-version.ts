@@ -25,6 +25,22 @@ export async function bumpQueueVersion({ db, origin }: OpContext, threadId: stri
 }
 
 /**
+ * The same bump inside a hot op's own statement (one round trip instead of two): `changed` is a
+ * data-modifying CTE whose RETURNING rows mean "the queue changed"; the result keeps its
+ * columns. `$channel` and `$origin` are the statement's parameters for the channel and origin.
+ */
+export function withQueueVersionBump(changeSql: string, threadIdParam: string, channelParam: string, originParam: string): string {
+  return `WITH changed AS (${changeSql}),
+   bumped AS (
+     UPDATE threads SET queue_version = queue_version + 1
+     WHERE id = ${threadIdParam} AND EXISTS (SELECT 1 FROM changed)
+     RETURNING id, queue_version
+   )
+   SELECT changed.*, pg_notify(${channelParam}, json_build_array(current_schema(), ${originParam}::text, bumped.id, bumped.queue_version)::text) AS notified
+   FROM changed CROSS JOIN bumped`;
+}
+
+/**
  * One statement, hence one snapshot under READ COMMITTED: the version and the rows belong
  * together. The LEFT JOIN yields the thread's row with NULL columns when its queue is empty.
  */
