@@ -5,8 +5,10 @@ import { codegenCorpus } from "./codegen-corpus.js";
 import { dispatchLatency } from "./dispatch-latency.js";
 import { listDeepPage } from "./list-deep-page.js";
 import { memory } from "./memory.js";
+import { pgAddDurable } from "./pg-add-durable.js";
 import { queueAddDurable } from "./queue-add-durable.js";
+import { scaleOutDispatch } from "./scale-out-dispatch.js";
 import { validatorColdStart } from "./validator-cold-start.js";
 import { validatorThroughput } from "./validator-throughput.js";
 
-export const BENCHMARKS: readonly Benchmark[] = [codegenCorpus, codegenCheck, validatorThroughput, validatorColdStart, queueAddDurable, dispatchLatency, listDeepPage, memory];
+export const BENCHMARKS: readonly Benchmark[] = [codegenCorpus, codegenCheck, validatorThroughput, validatorColdStart, queueAddDurable, dispatchLatency, listDeepPage, memory, pgAddDurable, scaleOutDispatch];
