@@ -55,7 +55,7 @@ export async function claimHeadQueuedTurn(
 /**
  * A claim that the one-dispatching index refused lost a race (possible only against a writer
  * that skips the thread lock): for the caller that is "no claim", not a failure. Applied to the
- * op's settled promise, after the batcher rolled its savepoint back.
+ * op's settled promise, after the batcher rolled its transaction back.
  */
 export function lostClaimAsNull(error: unknown): null {
   if (sqlState(error) === "23505" && (error as { constraint?: string }).constraint === "thread_queued_turns_one_dispatching_idx") {

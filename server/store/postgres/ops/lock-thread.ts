@@ -34,8 +34,7 @@ const LOCK_THREADS_IN_ORDER = statement(
 
 /**
  * False when the thread does not exist (nothing is locked then). A thread the batch locked up
- * front exists and is locked for the whole transaction (a savepoint rollback keeps locks taken
- * before it), so that costs no round trip.
+ * front exists and is locked until the transaction ends, so that costs no round trip.
  */
 export async function lockThread(db: Db, threadId: string): Promise<boolean> {
   if (db.lockedThreads?.has(threadId) === true) return true;

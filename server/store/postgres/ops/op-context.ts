@@ -3,7 +3,7 @@ import { QueueStoreError } from "../../queue-store.js";
 import { sqlState } from "../errors.js";
 
 /**
- * The connection of the running batch (inside its transaction and the op's savepoint), and the
+ * The connection of the running batch (inside its transaction), and the
  * threads the batch already locked up front: an op needs no lock statement of its own for those.
  */
 export type Db = Pick<ClientBase, "query"> & { readonly lockedThreads?: ReadonlySet<string> };

@@ -8,7 +8,7 @@ export const QUEUE_CHANGED_CHANNEL = "thread_queue_changed";
 /**
  * The last statement of every op that changes what `list` shows. It runs under the thread's row
  * lock (versions follow commit order) and queues the notification in the same transaction:
- * PostgreSQL delivers it at COMMIT, and drops it with a rolled-back savepoint or transaction.
+ * PostgreSQL delivers it at COMMIT, and drops it with a rolled-back transaction.
  * The payload is JSON `[schema, origin, threadId, version]`.
  */
 const BUMP = statement(
