@@ -27,6 +27,8 @@ export function stdioServerArgs(dbPath: string, extra: readonly string[] = []): 
   return [SERVER_BIN, "--db", dbPath, "--log-level", "warn", ...extra];
 }
 
+const START_TIMEOUT_MS = 30_000;
+
 /** A WebSocket server process listening on a free loopback port. */
 export class WebSocketServerProcess {
   private stderrText = "";
@@ -57,6 +59,15 @@ export class WebSocketServerProcess {
       };
       child.stderr?.on("data", onData);
       child.once("exit", (code) => reject(new Error(`server exited with ${String(code)} before listening:\n${seen}`)));
+      // A server that never announces its address must not outlive the test that started it.
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`server did not announce a listening address within ${START_TIMEOUT_MS} ms:\n${seen}`));
+      }, START_TIMEOUT_MS);
+      child.once("exit", () => clearTimeout(timer));
+      child.stderr?.on("data", () => {
+        if (/listening on /.test(seen)) clearTimeout(timer);
+      });
     });
     const server = new WebSocketServerProcess(child, url);
     server.stderrText = seen;
