@@ -1,12 +1,11 @@
 import pg from "pg";
-import { QueueStoreError } from "../queue-store.js";
 import { isUnavailable } from "./errors.js";
-import { loadMigrations, migrationLabel, type Migration } from "./load-migrations.js";
+import { loadMigrationFiles, migrationLabel, schemaTooNewError, type Migration } from "../migration-files.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 
 export function loadPostgresMigrations(): Migration[] {
-  return loadMigrations(MIGRATIONS_DIR);
+  return loadMigrationFiles(MIGRATIONS_DIR);
 }
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -65,10 +64,7 @@ async function applyPending(client: pg.PoolClient, migrations: readonly Migratio
   const found = await appliedVersion();
   const newest = migrations.length;
   if (found > newest) {
-    throw new QueueStoreError(
-      "schema_too_new",
-      `database schema version ${found} is newer than this server supports (newest known: ${newest}); upgrade the server`,
-    );
+    throw schemaTooNewError(found, newest);
   }
   for (const migration of migrations) {
     if (migration.version <= found) continue;

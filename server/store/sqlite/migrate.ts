@@ -1,36 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { QueueStoreError } from "../queue-store.js";
+import { loadMigrationFiles, migrationLabel, schemaTooNewError, type Migration } from "../migration-files.js";
 import type { Db } from "./open-database.js";
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
-const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-/** The numbered files of migrations/, checked to run 1, 2, 3… with no gap or duplicate. */
+/** The numbered files of sqlite/migrations/, checked to run 1, 2, 3… with no gap or duplicate. */
 export function loadMigrations(): Migration[] {
-  const migrations = readdirSync(MIGRATIONS_DIR)
-    .filter((file) => file.endsWith(".sql"))
-    .sort()
-    .map((file) => {
-      const match = FILE_NAME.exec(file);
-      if (!match) throw new Error(`migration file name must look like 0001_name.sql: ${file}`);
-      return {
-        version: Number(match[1]),
-        name: match[2] ?? "",
-        sql: readFileSync(new URL(file, MIGRATIONS_DIR), "utf8"),
-      };
-    });
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new Error(`migrations must be numbered 1, 2, 3… without gaps; found ${migration.version} at position ${index + 1}`);
-    }
-  });
-  return migrations;
+  return loadMigrationFiles(MIGRATIONS_DIR);
 }
 
 /**
@@ -54,10 +31,7 @@ export function migrate(db: Db, migrations: readonly Migration[], now: () => num
 
   const found = current();
   if (found > newest) {
-    throw new QueueStoreError(
-      "schema_too_new",
-      `database schema version ${found} is newer than this server supports (newest known: ${newest}); upgrade the server`,
-    );
+    throw schemaTooNewError(found, newest);
   }
   for (const migration of migrations) {
     if (migration.version <= found) continue;
@@ -70,9 +44,7 @@ export function migrate(db: Db, migrations: readonly Migration[], now: () => num
       db.exec("COMMIT");
     } catch (error) {
       if (db.inTransaction) db.exec("ROLLBACK");
-      throw new Error(`migration ${String(migration.version).padStart(4, "0")}_${migration.name} failed: ${String(error)}`, {
-        cause: error,
-      });
+      throw new Error(`migration ${migrationLabel(migration)} failed: ${String(error)}`, { cause: error });
     }
   }
   return current();

@@ -1,9 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { QueueStoreError } from "./queue-store.js";
 
-/**
- * Backend-neutral: sqlite/migrate.ts has the same loader bound to its own folder; this one
- * takes the folder, so both backends could share it from server/store/.
- */
+/** One numbered migration file; both backends use the same numbering and names. */
 export interface Migration {
   version: number;
   name: string;
@@ -13,7 +11,7 @@ export interface Migration {
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 /** The `NNNN_name.sql` files of `folder`, checked to run 1, 2, 3… with no gap or duplicate. */
-export function loadMigrations(folder: URL): Migration[] {
+export function loadMigrationFiles(folder: URL): Migration[] {
   const migrations = readdirSync(folder)
     .filter((file) => file.endsWith(".sql"))
     .sort()
@@ -32,4 +30,12 @@ export function loadMigrations(folder: URL): Migration[] {
 
 export function migrationLabel(migration: Migration): string {
   return `${String(migration.version).padStart(4, "0")}_${migration.name}`;
+}
+
+/** A database migrated by a newer server is refused, in the same words by every backend. */
+export function schemaTooNewError(found: number, newest: number): QueueStoreError {
+  return new QueueStoreError(
+    "schema_too_new",
+    `database schema version ${found} is newer than this server supports (newest known: ${newest}); upgrade the server`,
+  );
 }
