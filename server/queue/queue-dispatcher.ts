@@ -23,10 +23,11 @@
  * Changes committed by other instances arrive through `onQueueChange`: subscribers here get the
  * new snapshot, and a thread leased here drains at once.
  *
- * A drain that failed on the store (an outage) is retried on the next lease tick or resync. A
- * claim whose outcome is unknown (the connection died while COMMIT was in flight) may have left
- * a row dispatching that no turn belongs to: before the next claim of that thread, such rows go
- * back to pending (the lease holder knows it started no turn for them).
+ * A drain that failed on the store (an outage) is retried on the next lease tick or resync; a
+ * resync that failed, on the next lease tick. A claim whose outcome is unknown (the connection
+ * died while COMMIT was in flight) may have left a row dispatching that no turn belongs to:
+ * before the next claim of that thread, such rows go back to pending (the lease holder knows it
+ * started no turn for them).
  */
 import type { TurnError, TurnStartParams } from "../../generated/types/v2/index.js";
 import { validatorsById } from "../../generated/validators/index.js";
@@ -52,6 +53,8 @@ export class QueueDispatcher {
   private readonly heardVersions = new Map<string, number>();
   /** Threads whose last drain failed on the store: drained again on the next tick or resync. */
   private readonly drainsToRetry = new Set<string>();
+  /** A resync whose re-read failed: done again on the next lease tick. */
+  private resyncOwed = false;
   /** Threads whose last claim may have committed unseen (see above). */
   private readonly uncertainClaims = new Set<string>();
   /** Thread id → its row claimed here whose dispatch is not finished (removed or failed) yet. */
@@ -156,7 +159,7 @@ export class QueueDispatcher {
   onQueueChange(change: QueueChange): void {
     if (change.type === "resync") {
       this.logger.debug(`re-reading loaded queues: ${change.reason}`);
-      void this.resync().catch((error: unknown) => this.logger.warn("re-reading loaded queues failed", error));
+      void this.resync();
       return;
     }
     if (this.registry.get(change.threadId) === undefined) return;
@@ -172,6 +175,7 @@ export class QueueDispatcher {
     this.maintaining = true;
     try {
       this.retryFailedDrains();
+      if (this.resyncOwed) void this.resync();
       const { regained, lost } = await this.leases.renew();
       for (const threadId of lost) this.logger.warn(`thread ${threadId}: lease taken over by another instance; no longer dispatching it here`);
       for (const threadId of regained) void this.drain(threadId);
@@ -199,11 +203,24 @@ export class QueueDispatcher {
     }
   }
 
+  /**
+   * Re-reads the versions of the loaded queues: changes may have gone unreported (the feed was
+   * not live yet, or was down). A failed re-read stays owed and is retried on the next lease
+   * tick — otherwise what was missed would go unseen until the thread's next change.
+   */
   private async resync(): Promise<void> {
+    this.resyncOwed = false;
     this.retryFailedDrains();
     const loaded = [...this.registry.all()].filter((thread) => !thread.ephemeral).map((thread) => thread.id);
     if (loaded.length === 0) return;
-    const versions = await this.store.readQueueVersions(loaded);
+    let versions: Map<string, number>;
+    try {
+      versions = await this.store.readQueueVersions(loaded);
+    } catch (error) {
+      this.resyncOwed = true;
+      this.logger.warn("re-reading loaded queues failed; retried on the next lease tick", error);
+      return;
+    }
     for (const [threadId, version] of versions) {
       if (version !== this.heardVersions.get(threadId)) this.heardOf(threadId, version);
     }

@@ -23,6 +23,13 @@ const lease = (ownerId: string, extra: Partial<ThreadLeaseRequest> = {}): Thread
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits (up to 10 s) for the feed to say it is live, and fails the test when it never does. */
+async function untilResync(heard: readonly QueueChange[]): Promise<void> {
+  const live = () => heard.some((change) => change.type === "resync");
+  for (let waited = 0; !live() && waited < 10_000; waited += 10) await sleep(10);
+  expect(live(), "the change feed reported no resync within 10 s").toBe(true);
+}
+
 export function describeQueueCoordinationContract(backend: string, open: () => Promise<CoordinatedStoresUnderTest>): void {
   describe(`QueueStore coordination contract: ${backend}`, () => {
     let subject: CoordinatedStoresUnderTest;
@@ -172,6 +179,8 @@ export function describeQueueCoordinationContract(backend: string, open: () => P
         const peer = await subject.openPeer();
         const heard: QueueChange[] = [];
         const unsubscribe = store.subscribeQueueChanges((change) => heard.push(change));
+        // Commits before the first resync may go unreported (PostgreSQL's LISTEN opens meanwhile).
+        await untilResync(heard);
         const thread = await newThread();
         await store.appendQueuedTurn(thread, PARAMS);
         const row = await peer.appendQueuedTurn(thread, PARAMS);
@@ -191,6 +200,26 @@ export function describeQueueCoordinationContract(backend: string, open: () => P
         await peer.appendQueuedTurn(thread, PARAMS);
         await sleep(50);
         expect(changed()).toHaveLength(3);
+      });
+
+      it("tells every subscriber, also one joining a live feed, that it is live with a resync first", async () => {
+        const first: QueueChange[] = [];
+        const stopFirst = store.subscribeQueueChanges((change) => first.push(change));
+        await untilResync(first);
+        expect(first[0]).toEqual({ type: "resync", reason: "listening for queue changes" });
+        const second: QueueChange[] = [];
+        const stopSecond = store.subscribeQueueChanges((change) => second.push(change));
+        await untilResync(second);
+        expect(second[0]).toEqual({ type: "resync", reason: "listening for queue changes" });
+        // And the late subscriber hears what follows.
+        const peer = await subject.openPeer();
+        const thread = await newThread();
+        await peer.appendQueuedTurn(thread, PARAMS);
+        const changedOf = (heard: QueueChange[]) => heard.filter((change) => change.type === "changed");
+        for (let waited = 0; changedOf(second).length < 1 && waited < 10_000; waited += 10) await sleep(10);
+        expect(changedOf(second)).toEqual([{ type: "changed", threadId: thread, version: 1 }]);
+        stopFirst();
+        stopSecond();
       });
     });
   });

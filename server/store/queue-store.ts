@@ -233,9 +233,12 @@ export interface QueueStore {
 
   /**
    * Reports queue changes committed by other stores on the same database until the returned
-   * function is called. PostgreSQL: LISTEN/NOTIFY, reconnecting with backoff (a `resync` after
-   * every reconnect). SQLite: stores of this process on the same file directly, other processes
-   * through a poll of the file's change counter (a `resync`).
+   * function is called. The subscriber's first event is a `resync`, once the feed is live for
+   * it: commits made before then may not be reported (PostgreSQL opens its LISTEN connection
+   * in the background), so a subscriber that read state earlier re-reads it then. PostgreSQL:
+   * LISTEN/NOTIFY, reconnecting with backoff (a `resync` after every reconnect). SQLite: stores
+   * of this process on the same file directly, other processes through a poll of the file's
+   * change counter (a `resync`).
    */
   subscribeQueueChanges(listener: QueueChangeListener): () => void;
 

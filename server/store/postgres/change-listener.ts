@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { QueueChange } from "../queue-store.js";
+import { LISTENING } from "../tell-listener.js";
 import { QUEUE_CHANGED_CHANNEL } from "./ops/queue-version.js";
 
 export interface PgChangeListenerSettings {
@@ -36,8 +37,14 @@ export class PgChangeListener {
   private current: { client: pg.Client; stop(): void } | undefined;
   private wakeSleeper: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  private listeningNow = false;
 
   constructor(private readonly settings: PgChangeListenerSettings) {}
+
+  /** Whether LISTEN is established right now (a `resync` has been reported for this connection). */
+  get listening(): boolean {
+    return this.listeningNow;
+  }
 
   start(): void {
     this.running ??= this.loop();
@@ -104,9 +111,11 @@ export class PgChangeListener {
       // The channel is a constant identifier; LISTEN takes no bind parameters.
       await client.query(`LISTEN ${QUEUE_CHANGED_CHANNEL}`);
       established = true;
-      this.settings.onChange({ type: "resync", reason: first ? "listening for queue changes" : "reconnected to PostgreSQL" });
+      this.listeningNow = true;
+      this.settings.onChange(first ? LISTENING : { type: "resync", reason: "reconnected to PostgreSQL" });
       await Promise.race([lost, this.heartbeat(client, heartbeatMs, lost)]);
     } finally {
+      this.listeningNow = false;
       this.current = undefined;
       await client.end().catch(() => undefined);
     }

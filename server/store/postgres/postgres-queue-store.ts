@@ -13,6 +13,7 @@ import type {
   ThreadLeaseRequest,
   ThreadRecord,
 } from "../queue-store.js";
+import { LISTENING, tellListener } from "../tell-listener.js";
 import { PgChangeListener } from "./change-listener.js";
 import { toStoreFailure } from "./errors.js";
 import { loadPostgresMigrations, migrate } from "./migrate.js";
@@ -200,9 +201,18 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.write((db) => releaseThreadLeases(this.context(db), ownerId, threadIds), { threadIds });
   }
 
-  /** The first subscriber opens the LISTEN connection; the last one to leave closes it. */
+  /**
+   * The first subscriber opens the LISTEN connection; the last one to leave closes it. Each
+   * subscriber's first event is a `resync` once LISTEN is up: one joining a live connection
+   * hears it at once, the others when the connection is established.
+   */
   subscribeQueueChanges(listener: QueueChangeListener): () => void {
     this.listeners.add(listener);
+    if (this.changeListener?.listening === true) {
+      queueMicrotask(() => {
+        if (this.listeners.has(listener)) tellListener(listener, LISTENING);
+      });
+    }
     if (this.changeListener === undefined && this.closing === undefined) {
       this.changeListener = new PgChangeListener({
         connectionString: this.options.connectionString,
@@ -212,13 +222,7 @@ export class PostgresQueueStore implements QueueStore {
         origin: this.origin,
         initialBackoffMs: this.options.listenBackoffMs,
         onChange: (change) => {
-          for (const each of this.listeners) {
-            try {
-              each(change);
-            } catch {
-              // A listener's failure is its own: the others, and the LISTEN connection, go on.
-            }
-          }
+          for (const each of this.listeners) tellListener(each, change);
         },
         onError: this.options.onListenError,
       });

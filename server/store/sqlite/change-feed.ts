@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
 import type { QueueChangeListener } from "../queue-store.js";
+import { LISTENING, tellListener } from "../tell-listener.js";
 import type { Db } from "./open-database.js";
 import type { QueueChangeLog } from "./ops/op-context.js";
 
@@ -56,8 +57,15 @@ export class SqliteChangeFeed implements QueueChangeLog {
     this.pending = [];
   }
 
+  /**
+   * Registration is immediate (so is the data_version baseline), so the feed is live at once;
+   * the `resync` that every subscriber hears first still comes, as the contract promises.
+   */
   subscribe(listener: QueueChangeListener): () => void {
     this.listeners.add(listener);
+    queueMicrotask(() => {
+      if (this.listeners.has(listener)) tellListener(listener, LISTENING);
+    });
     if (this.poll === undefined && this.pollIntervalMs > 0 && this.fileKey !== undefined) {
       this.dataVersion = this.readDataVersion();
       this.poll = setInterval(() => this.checkOtherProcesses(), this.pollIntervalMs);
@@ -103,13 +111,7 @@ export class SqliteChangeFeed implements QueueChangeLog {
   }
 
   private emit(change: Parameters<QueueChangeListener>[0]): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch {
-        // A listener's failure is its own; the others still hear about the change.
-      }
-    }
+    for (const listener of this.listeners) tellListener(listener, change);
   }
 
   private stopPolling(): void {
