@@ -43,6 +43,11 @@ export function checkKeywords(schema: unknown, dialect: Dialect, file: string, p
         errors.push({ file, pointer: joinPointer(nodePointer, keyword), message: unhonoured });
         continue;
       }
+      const ignored = ignoredKeyword(keyword, node);
+      if (ignored !== undefined) {
+        warnings.push({ file, pointer: joinPointer(nodePointer, keyword), message: ignored });
+        continue;
+      }
       const meant = knownKeywords.has(keyword) ? undefined : nearKeyword(keyword);
       if (meant !== undefined) {
         warnings.push({
@@ -54,6 +59,15 @@ export function checkKeywords(schema: unknown, dialect: Dialect, file: string, p
     }
   });
   return { errors, warnings };
+}
+
+/** Why a known keyword validates nothing where it stands (JSON Schema ignores it there), if it does. */
+function ignoredKeyword(keyword: string, node: Record<string, unknown>): string | undefined {
+  if ((keyword === "then" || keyword === "else") && !("if" in node)) return `"${keyword}" without "if" validates nothing; add the "if" or remove it`;
+  if (keyword === "additionalItems" && !Array.isArray(node["items"])) {
+    return `"additionalItems" validates nothing unless "items" is an array of schemas; constrain the items with "items" instead`;
+  }
+  return undefined;
 }
 
 /**
