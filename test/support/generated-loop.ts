@@ -1,0 +1,111 @@
+/**
+ * Runs a generated dispatcher and a generated client against each other in one process, over
+ * the generated runtime's in-memory transport pair: the loop a server built on the output
+ * would run (requests to the dispatcher, answers back; the server may call the client too).
+ * The generated modules are imported at run time from a tree written by the test, so the
+ * interfaces below describe only what these tests call.
+ */
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { classifyMessage, type JsonRpcErrorObject, type JsonRpcId } from "../../codegen/runtime/jsonrpc.js";
+import type { Transport } from "../../codegen/runtime/transport.js";
+
+export type Handler = (params: unknown, ctx: unknown) => Promise<unknown>;
+export type DispatchResult = { result: unknown } | { error: JsonRpcErrorObject };
+
+export interface GeneratedDispatcher {
+  dispatchRequest(method: string, params: unknown, ctx: unknown): Promise<DispatchResult>;
+  dispatchNotification(method: string, params: unknown, ctx: unknown): Promise<void>;
+  knows(method: string): boolean;
+}
+
+export interface GeneratedServerModule {
+  createDispatcher(
+    handlers: { requests: Record<string, Handler>; notifications: Record<string, Handler> },
+    options?: { validateResults?: boolean; onError?: (error: unknown, method: string) => void },
+  ): GeneratedDispatcher;
+  createNotificationSender(send: (method: string, params: unknown) => void, options?: { validate?: boolean }): Record<string, (params?: unknown) => void>;
+}
+
+export interface GeneratedClient {
+  readonly ready: Promise<void>;
+  request(method: string, params?: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
+  notify(method: string, params?: unknown): Promise<void>;
+  on(method: string, listener: (params: unknown) => void): () => void;
+  handle(method: string, handler: (params: unknown) => unknown): () => void;
+  close(): Promise<void>;
+}
+
+export interface GeneratedClientModule {
+  createClient(transport: Transport, options?: { requestTimeoutMs?: number; validateIncoming?: boolean; onError?: (error: Error) => void }): GeneratedClient;
+  createMemoryTransportPair(): [Transport, Transport];
+}
+
+export interface GeneratedModules {
+  readonly server: GeneratedServerModule;
+  readonly client: GeneratedClientModule;
+}
+
+/** Imports server/index.ts and client/index.ts of a generated tree (tsx or vitest transpile them). */
+export async function importGenerated(dir: string): Promise<GeneratedModules> {
+  const load = async (path: string): Promise<unknown> => import(pathToFileURL(join(dir, path)).href);
+  return { server: (await load("server/index.ts")) as GeneratedServerModule, client: (await load("client/index.ts")) as GeneratedClientModule };
+}
+
+export interface Loop {
+  readonly client: GeneratedClient;
+  /** What the dispatcher reported to onError. */
+  readonly serverErrors: { error: unknown; method: string }[];
+  /** Sends a server→client request and resolves with the client's answer (rejects with its error). */
+  requestClient(method: string, params?: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export async function startLoop(
+  modules: GeneratedModules,
+  handlers: { requests: Record<string, Handler>; notifications: Record<string, Handler> },
+  clientOptions: { validateIncoming?: boolean } = {},
+): Promise<Loop> {
+  const [clientEnd, serverEnd] = modules.client.createMemoryTransportPair();
+  const serverErrors: { error: unknown; method: string }[] = [];
+  const dispatcher = modules.server.createDispatcher(handlers, { validateResults: true, onError: (error, method) => void serverErrors.push({ error, method }) });
+  const pending = new Map<JsonRpcId, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  let nextId = 1;
+  serverEnd.onmessage = (value) => {
+    const classified = classifyMessage(value);
+    if (classified.kind === "request") {
+      const { id, method, params } = classified.message;
+      void dispatcher.dispatchRequest(method, params, null).then((outcome) => serverEnd.send("result" in outcome ? { id, result: outcome.result } : { id, error: outcome.error }));
+    } else if (classified.kind === "notification") {
+      void dispatcher.dispatchNotification(classified.message.method, classified.message.params, null);
+    } else if (classified.kind === "response") {
+      pending.get(classified.message.id)?.resolve(classified.message.result);
+    } else if (classified.kind === "error" && classified.message.id !== null) {
+      pending.get(classified.message.id)?.reject(classified.message.error);
+    }
+  };
+  await serverEnd.start();
+  const client = modules.client.createClient(clientEnd, { requestTimeoutMs: 10_000, ...clientOptions });
+  await client.ready;
+  return {
+    client,
+    serverErrors,
+    requestClient: (method, params) =>
+      new Promise((resolve, reject) => {
+        const id = `s${nextId++}`;
+        pending.set(id, { resolve, reject });
+        void serverEnd.send(params === undefined ? { id, method } : { id, method, params });
+      }),
+    close: () => client.close(),
+  };
+}
+
+/** The error a promise rejects with; fails when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<{ code?: unknown; message?: unknown; data?: unknown }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code?: unknown; message?: unknown; data?: unknown };
+  }
+  throw new Error("expected the promise to reject");
+}
