@@ -193,8 +193,9 @@ class Derivation {
 
   /**
    * The params type of a variant: a `$ref` names it; no params or `{"type": "null"}` is none;
-   * anything else is inline and becomes a type of its own, `<Variant>Params`, unless a named
-   * type has the very same schema (upstream's `Nullable_X` wrappers).
+   * a nullable wrapper `anyOf: [{$ref}, {type: "null"}]` is the named type with that very
+   * schema (upstream's `Nullable_X`); anything else is inline and becomes a type of its own,
+   * `<Variant>Params` (a type of that name with the same schema is reused).
    */
   private paramsOf(property: Property | undefined, variant: Variant, union: UnionSpec, method: string): { id: TypeId | null; pairedWith: TypeId | undefined } | "skip" {
     if (property === undefined || isNullSchema(property.schema)) return { id: null, pairedWith: undefined };
@@ -207,7 +208,9 @@ class Derivation {
     const innerRef = nullableRefOf(property.schema);
     const inner = innerRef === undefined ? undefined : this.resolveRef(innerRef, property.location);
     const pairedWith = inner?.kind === "type" ? inner.id : undefined;
-    const named = this.namedTypeWithSchema(property.schema);
+    // Only for the nullable wrapper: any other inline schema is named after its variant, even
+    // when some unrelated type happens to have the same text.
+    const named = pairedWith === undefined ? undefined : this.namedTypeWithSchema(property.schema);
     if (named !== undefined) return { id: named, pairedWith: pairedWith ?? named };
     const hoisted = this.hoist(property, variant, union, method);
     return hoisted === undefined ? "skip" : { id: hoisted, pairedWith: pairedWith ?? hoisted };
