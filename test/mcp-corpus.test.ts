@@ -153,6 +153,17 @@ for (const version of versions) {
       expect(loop.serverErrors).toEqual([]);
     });
 
+    it("writes a bundle (schema/protocol.schemas.json, draft-07, x-protocol) that loads back to the same model", async () => {
+      const written = join(out, "schema", "protocol.schemas.json");
+      const again = await loadProtocol(written, { cwd: REPO_ROOT });
+      if (!again.ok) throw new Error(again.errors.map((e) => e.message).join("\n"));
+      const comparable = (m: ProtocolModel): unknown => ({
+        types: m.types.map(({ id, schema }) => ({ id, schema })),
+        methods: m.methods.map(({ source: _source, ...method }) => method),
+      });
+      expect(comparable(again.model)).toEqual(comparable(model));
+    });
+
     it("takes the results MCP leaves implicit from --registry, and then warns about nothing", async () => {
       const loaded = await loadProtocol(schemaPath, { cwd: REPO_ROOT, registry: RESULTS_REGISTRY });
       expect(loaded.ok).toBe(true);
