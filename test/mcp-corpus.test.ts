@@ -145,7 +145,7 @@ for (const version of versions) {
           },
         },
         notifications: {},
-      }, { validateIncoming: true });
+      }, { client: { validateIncoming: true } });
       await expect(loop.client.request("ping")).resolves.toEqual({});
       await expect(loop.client.request("tools/list")).resolves.toEqual({ tools: [{ name: "search", inputSchema: { type: "object" } }] });
       expect(seen).toEqual([undefined, undefined]);

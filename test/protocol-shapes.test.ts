@@ -184,7 +184,7 @@ describe("the mixed protocol at run time", () => {
         },
         notifications: {},
       },
-      { validateIncoming: true },
+      { client: { validateIncoming: true } },
     );
   });
 

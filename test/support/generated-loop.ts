@@ -10,20 +10,22 @@ import { join } from "node:path";
 import { classifyMessage, type JsonRpcErrorObject, type JsonRpcId } from "../../codegen/runtime/jsonrpc.js";
 import type { Transport } from "../../codegen/runtime/transport.js";
 
-export type Handler = (params: unknown, ctx: unknown) => Promise<unknown>;
+export type Handler<Ctx = unknown> = (params: unknown, ctx: Ctx) => Promise<unknown>;
 export type DispatchResult = { result: unknown } | { error: JsonRpcErrorObject };
 
-export interface GeneratedDispatcher {
-  dispatchRequest(method: string, params: unknown, ctx: unknown): Promise<DispatchResult>;
-  dispatchNotification(method: string, params: unknown, ctx: unknown): Promise<void>;
+export interface LoopHandlers<Ctx = unknown> {
+  requests: Record<string, Handler<Ctx>>;
+  notifications: Record<string, Handler<Ctx>>;
+}
+
+export interface GeneratedDispatcher<Ctx = unknown> {
+  dispatchRequest(method: string, params: unknown, ctx: Ctx): Promise<DispatchResult>;
+  dispatchNotification(method: string, params: unknown, ctx: Ctx): Promise<void>;
   knows(method: string): boolean;
 }
 
-export interface GeneratedServerModule {
-  createDispatcher(
-    handlers: { requests: Record<string, Handler>; notifications: Record<string, Handler> },
-    options?: { validateResults?: boolean; onError?: (error: unknown, method: string) => void },
-  ): GeneratedDispatcher;
+export interface GeneratedServerModule<Ctx = unknown> {
+  createDispatcher(handlers: LoopHandlers<Ctx>, options?: { validateResults?: boolean; onError?: (error: unknown, method: string) => void }): GeneratedDispatcher<Ctx>;
   createNotificationSender(send: (method: string, params: unknown) => void, options?: { validate?: boolean }): Record<string, (params?: unknown) => void>;
 }
 
@@ -36,13 +38,19 @@ export interface GeneratedClient {
   close(): Promise<void>;
 }
 
+export interface GeneratedClientOptions {
+  requestTimeoutMs?: number;
+  validateIncoming?: boolean;
+  onError?: (error: Error) => void;
+}
+
 export interface GeneratedClientModule {
-  createClient(transport: Transport, options?: { requestTimeoutMs?: number; validateIncoming?: boolean; onError?: (error: Error) => void }): GeneratedClient;
+  createClient(transport: Transport, options?: GeneratedClientOptions): GeneratedClient;
   createMemoryTransportPair(): [Transport, Transport];
 }
 
-export interface GeneratedModules {
-  readonly server: GeneratedServerModule;
+export interface GeneratedModules<Ctx = unknown> {
+  readonly server: GeneratedServerModule<Ctx>;
   readonly client: GeneratedClientModule;
 }
 
@@ -52,8 +60,19 @@ export async function importGenerated(dir: string): Promise<GeneratedModules> {
   return { server: (await load("server/index.ts")) as GeneratedServerModule, client: (await load("client/index.ts")) as GeneratedClientModule };
 }
 
-export interface Loop {
+export interface LoopOptions<Ctx> {
+  /** What every handler gets as its context. */
+  readonly ctx?: Ctx;
+  /** The dispatcher's debug check of results (default on). */
+  readonly validateResults?: boolean;
+  readonly client?: GeneratedClientOptions;
+}
+
+export interface Loop<Ctx = unknown> {
   readonly client: GeneratedClient;
+  readonly dispatcher: GeneratedDispatcher<Ctx>;
+  /** The server's end of the pair, for messages the tests write by hand. */
+  readonly serverEnd: Transport;
   /** What the dispatcher reported to onError. */
   readonly serverErrors: { error: unknown; method: string }[];
   /** Sends a server→client request and resolves with the client's answer (rejects with its error). */
@@ -61,23 +80,23 @@ export interface Loop {
   close(): Promise<void>;
 }
 
-export async function startLoop(
-  modules: GeneratedModules,
-  handlers: { requests: Record<string, Handler>; notifications: Record<string, Handler> },
-  clientOptions: { validateIncoming?: boolean } = {},
-): Promise<Loop> {
+export async function startLoop<Ctx = unknown>(modules: GeneratedModules<Ctx>, handlers: LoopHandlers<Ctx>, options: LoopOptions<Ctx> = {}): Promise<Loop<Ctx>> {
   const [clientEnd, serverEnd] = modules.client.createMemoryTransportPair();
   const serverErrors: { error: unknown; method: string }[] = [];
-  const dispatcher = modules.server.createDispatcher(handlers, { validateResults: true, onError: (error, method) => void serverErrors.push({ error, method }) });
+  const dispatcher = modules.server.createDispatcher(handlers, {
+    validateResults: options.validateResults ?? true,
+    onError: (error, method) => void serverErrors.push({ error, method }),
+  });
+  const ctx = options.ctx as Ctx;
   const pending = new Map<JsonRpcId, { resolve(value: unknown): void; reject(error: unknown): void }>();
   let nextId = 1;
   serverEnd.onmessage = (value) => {
     const classified = classifyMessage(value);
     if (classified.kind === "request") {
       const { id, method, params } = classified.message;
-      void dispatcher.dispatchRequest(method, params, null).then((outcome) => serverEnd.send("result" in outcome ? { id, result: outcome.result } : { id, error: outcome.error }));
+      void dispatcher.dispatchRequest(method, params, ctx).then((outcome) => serverEnd.send("result" in outcome ? { id, result: outcome.result } : { id, error: outcome.error }));
     } else if (classified.kind === "notification") {
-      void dispatcher.dispatchNotification(classified.message.method, classified.message.params, null);
+      void dispatcher.dispatchNotification(classified.message.method, classified.message.params, ctx);
     } else if (classified.kind === "response") {
       pending.get(classified.message.id)?.resolve(classified.message.result);
     } else if (classified.kind === "error" && classified.message.id !== null) {
@@ -85,10 +104,12 @@ export async function startLoop(
     }
   };
   await serverEnd.start();
-  const client = modules.client.createClient(clientEnd, { requestTimeoutMs: 10_000, ...clientOptions });
+  const client = modules.client.createClient(clientEnd, { requestTimeoutMs: 10_000, ...options.client });
   await client.ready;
   return {
     client,
+    dispatcher,
+    serverEnd,
     serverErrors,
     requestClient: (method, params) =>
       new Promise((resolve, reject) => {
