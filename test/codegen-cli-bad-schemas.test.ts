@@ -16,7 +16,7 @@ interface ExpectedError {
 }
 
 /** Each fixture folder under test/fixtures/bad-schemas and the errors it must produce. */
-const cases: Record<string, { schema?: string; errors: ExpectedError[] }> = {
+const cases: Record<string, { schema?: string; registry?: string; errors: ExpectedError[] }> = {
   "invalid-json": { errors: [{ file: "v2/Thing.json", pointer: "", says: "invalid JSON at line 4, column 1" }] },
   "meta-schema-violation": {
     errors: [{ file: "v2/Thing.json", pointer: "/properties/id/type", says: "not a valid draft-07 schema" }],
@@ -57,6 +57,27 @@ const cases: Record<string, { schema?: string; errors: ExpectedError[] }> = {
     schema: "bundle.json",
     errors: [{ file: "bundle.json", pointer: "/definitions/Thing/properties/owner/$ref", says: 'no definition "Owner"' }],
   },
+  "unsupported-dialect": {
+    schema: "bundle.json",
+    errors: [{ file: "bundle.json", pointer: "/$schema", says: 'unsupported $schema "http://json-schema.org/draft-04/schema#"' }],
+  },
+  "unhonoured-keyword": {
+    schema: "bundle.json",
+    errors: [
+      { file: "bundle.json", pointer: "/$defs/Legacy/prefixItems", says: "validates nothing in a draft-07 schema" },
+      { file: "bundle.json", pointer: "/$defs/Thing/properties/tags/additionalItems", says: "validates nothing in a 2020-12 schema" },
+      { file: "bundle.json", pointer: "/$defs/Thing/unevaluatedProperties", says: "unevaluatedProperties is not supported" },
+    ],
+  },
+  "no-types": { schema: "bundle.json", errors: [{ file: "bundle.json", pointer: "", says: "no types" }] },
+  "registry-override": {
+    schema: "bundle.json",
+    registry: "registry.json",
+    errors: [
+      { file: "registry.json", pointer: "/requests/0/result", says: 'result type "ThingResult" of "thing/get" does not exist' },
+      { file: "registry.json", pointer: "/requests/1/params", says: '`params` is required for "thing/put"' },
+    ],
+  },
 };
 
 async function runCodegen(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -75,10 +96,11 @@ describe("codegen CLI on bad schemas (test/fixtures/bad-schemas/<case>)", () => 
     expect(folders).toEqual(Object.keys(cases).sort());
   });
 
-  for (const [name, { schema, errors }] of Object.entries(cases)) {
+  for (const [name, { schema, registry, errors }] of Object.entries(cases)) {
     it(`${name}: exit 2, each error as <file>#<pointer>: <message> on stderr, nothing written`, async () => {
       const schemaPath = [casesDir, name, schema].filter(Boolean).join("/");
-      const { code, stdout, stderr } = await runCodegen(["--schema", schemaPath, "--out", "test/fixtures/bad-schemas-never-written"]);
+      const registryArgs = registry === undefined ? [] : ["--registry", `${casesDir}/${name}/${registry}`];
+      const { code, stdout, stderr } = await runCodegen(["--schema", schemaPath, "--out", "test/fixtures/bad-schemas-never-written", ...registryArgs]);
       expect(code).toBe(2);
       expect(stdout).toBe("");
       const lines = stderr.trimEnd().split("\n");

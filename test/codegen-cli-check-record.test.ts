@@ -97,6 +97,23 @@ describe("codegen --check records", () => {
     expect((await codegen(["--check"])).code).toBe(1);
   });
 
+  it("a --registry file is an input, and a run with it keeps its own record", async () => {
+    await writeFile(path.join(work, "override.json"), JSON.stringify({ requests: [{ method: "note/add", messageDirection: "clientToServer", description: "Adds a note." }] }));
+    const withRegistry = ["--registry", "override.json"];
+    expect((await codegen(withRegistry)).code).toBe(0);
+    const settings = checkRecordSettings();
+    const keyed: CheckRequest = { ...request(), registry: "override.json" };
+    const before = await inputsDigest(keyed, settings);
+    expect(before).toBeDefined();
+    expect(before).not.toBe(await inputsDigest(request(), settings));
+    expect(await provenUpToDate(keyed, settings, before as string)).toBeDefined();
+    // The same output without the flag is not proven by the record made with it.
+    expect(await fastAnswer()).toBeUndefined();
+    await writeFile(path.join(work, "override.json"), JSON.stringify({ requests: [{ method: "note/add", messageDirection: "clientToServer", description: "Changed." }] }));
+    expect(await inputsDigest(keyed, settings)).not.toBe(before);
+    expect((await codegen([...withRegistry, "--check"])).code).toBe(1);
+  });
+
   it("a $ref target outside the schema folder is an input too", async () => {
     await mkdir(path.join(work, "shared"));
     await writeFile(path.join(work, "shared/Extra.json"), JSON.stringify({ title: "Extra", type: "string" }));

@@ -192,12 +192,12 @@ describe("codegen CLI: arguments", () => {
   it("--help documents every flag and exit code", async () => {
     const help = await codegen(["--help"]);
     expect(help.code).toBe(0);
-    for (const flag of ["--schema PATH", "--out DIR", "--check", "--scaffold DIR", "--help"]) expect(help.stdout).toContain(flag);
+    for (const flag of ["--schema PATH", "--out DIR", "--check", "--registry FILE", "--scaffold DIR", "--help"]) expect(help.stdout).toContain(flag);
     for (const code of ["0  ", "1  ", "2  ", "3  "]) expect(help.stdout).toContain(`\n  ${code}`);
   });
 
   it("rejects unknown flags, stray arguments and --check with --scaffold (exit 2)", async () => {
-    for (const argv of [["--chek"], ["schema"], ["--check", "--scaffold", "x"], ["--out", ""]]) {
+    for (const argv of [["--chek"], ["schema"], ["--check", "--scaffold", "x"], ["--out", ""], ["--registry", ""]]) {
       const run = await codegen(argv);
       expect(run.code, argv.join(" ")).toBe(2);
       expect(run.stderr).toMatch(/^codegen: /);
@@ -228,5 +228,68 @@ describe("codegen CLI with the project's emitters", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect((await codegen(["--out", "real", "--check"], undefined)).code).toBe(0);
+  });
+});
+
+describe("codegen CLI on other protocols (issue 11), with the project's emitters", () => {
+  /** The CLI as `npm run codegen` runs it: no injected toolkit, so the real emitters and ajv run. */
+  async function realCodegen(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: work });
+    return { code, stdout, stderr };
+  }
+
+  /** A bundle with vendor annotation keywords ajv's strict mode used to throw on (exit 3). */
+  const annotated = {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $defs: {
+      ClientRequest: { anyOf: [{ $ref: "#/$defs/LevelRequest" }] },
+      LevelRequest: {
+        type: "object",
+        properties: { method: { const: "level/set" }, params: { type: "object", properties: { level: { $ref: "#/$defs/Level" } }, required: ["level"] } },
+        required: ["method", "params"],
+      },
+      Level: { type: "string", enum: ["low", "high"], enumDescriptions: ["Quiet.", "Loud."], _enum: ["low", "high"], "x-order": 2 },
+      Done: { type: "object" },
+    },
+  };
+
+  it("generates a bundle whose schemas carry annotation keywords (exit 0, not 3), then --check passes", async () => {
+    await put("annotated.json", JSON.stringify(annotated));
+    const run = await realCodegen(["--schema", "annotated.json", "--out", "out"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^warning: annotated\.json#: 1 request has no result type .*level\/set \(clientToServer\)/);
+    expect(await read("out/types/LevelRequestParams.ts")).toContain("level: Level;");
+    expect((await realCodegen(["--schema", "annotated.json", "--out", "out", "--check"])).code).toBe(0);
+  });
+
+  it("--registry completes what derivation found; --check with the same flags passes and names them when it fails", async () => {
+    await put("annotated.json", JSON.stringify(annotated));
+    await put("results.json", JSON.stringify({ requests: [{ method: "level/set", messageDirection: "clientToServer", result: "Done" }] }));
+    const args = ["--schema", "annotated.json", "--out", "out", "--registry", "results.json"];
+    const run = await realCodegen(args);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(await read("out/protocol/methods.ts")).toMatch(/"level\/set": \{\s+params: LevelRequestParams;\s+result: Done;/);
+    expect((await realCodegen([...args, "--check"])).code).toBe(0);
+    await put("results.json", JSON.stringify({ requests: [{ method: "level/set", messageDirection: "clientToServer", result: "Level" }] }));
+    const drift = await realCodegen([...args, "--check"]);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout.trimEnd().split("\n").at(-1)).toContain("npm run codegen -- --schema annotated.json --out out --registry results.json");
+  });
+
+  it("warns, and still generates types, when a bundle has no methods", async () => {
+    await put("types-only.json", JSON.stringify({ definitions: { Greeting: { type: "string" } } }));
+    const run = await realCodegen(["--schema", "types-only.json", "--out", "out"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^warning: types-only\.json#: no methods: none of the unions ClientRequest, ClientNotification, ServerRequest, ServerNotification .*--registry FILE/);
+    expect(await read("out/types/Greeting.ts")).toContain("export type Greeting = string;");
+  });
+
+  it("exits 2 naming #/$schema for a dialect it does not read", async () => {
+    await put("draft4.json", JSON.stringify({ $schema: "http://json-schema.org/draft-04/schema#", definitions: { A: { type: "string" } } }));
+    const run = await realCodegen(["--schema", "draft4.json", "--out", "out"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^draft4\.json#\/\$schema: unsupported \$schema "http:\/\/json-schema\.org\/draft-04\/schema#"/);
   });
 });

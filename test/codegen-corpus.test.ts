@@ -42,7 +42,9 @@ describe.skipIf(!existsSync(bundle))(
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
     it("writes every output", () => {
-      expect(stderr).toBe("");
+      // Upstream's unions do not pair every request with its result (account/logout answers
+      // LogoutAccountResponse); codegen says which, once, and generates them as unknown.
+      expect(stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^warning: .*requests have no result type .*account\/logout \(clientToServer\).*--registry FILE/)]);
       expect(exitCode).toBe(0);
       const files = filesUnder(out).map((file) => relative(out, file));
       expect(files.filter((file) => /^types\/v2\/[A-Za-z0-9_]+\.ts$/.test(file)).length).toBe(586); // 585 + index

@@ -7,46 +7,29 @@
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { classifyMessage, type JsonRpcErrorObject, type JsonRpcId } from "../codegen/runtime/jsonrpc.js";
 import type { Transport } from "../codegen/runtime/transport.js";
 import { emitAll, writeTree, type EmittedTree } from "./fixtures/emit-protocol/emit-tree.js";
 import { fixtureModel } from "./fixtures/emit-protocol/model.js";
+import {
+  startLoop,
+  type GeneratedClient as Client,
+  type GeneratedClientModule,
+  type GeneratedClientOptions as ClientOptions,
+  type GeneratedDispatcher,
+  type GeneratedServerModule,
+  type Handler as LoopHandler,
+} from "./support/generated-loop.js";
 
 interface Ctx {
   readonly connection: string;
 }
-type Handler = (params: unknown, ctx: Ctx) => Promise<unknown>;
-type DispatchResult = { result: unknown } | { error: JsonRpcErrorObject };
-interface Dispatcher {
-  dispatchRequest(method: string, params: unknown, ctx: Ctx): Promise<DispatchResult>;
-  dispatchNotification(method: string, params: unknown, ctx: Ctx): Promise<void>;
-  knows(method: string): boolean;
-}
-interface ServerModule {
-  createDispatcher(
-    handlers: { requests: Record<string, Handler>; notifications: Record<string, Handler> },
-    options?: { validateResults?: boolean; onError?: (error: unknown, method: string) => void },
-  ): Dispatcher;
-  createNotificationSender(send: (method: string, params: unknown) => void, options?: { validate?: boolean }): Record<string, (params?: unknown) => void>;
+type Handler = LoopHandler<Ctx>;
+type Dispatcher = GeneratedDispatcher<Ctx>;
+interface ServerModule extends GeneratedServerModule<Ctx> {
   RpcError: new (code: number, message: string, data?: unknown) => Error;
   lookupMethodInfo(method: string): { kind: string; direction: string; experimental: boolean; since: string } | undefined;
 }
-interface Client {
-  readonly ready: Promise<void>;
-  request(method: string, params?: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
-  notify(method: string, params?: unknown): Promise<void>;
-  on(method: string, listener: (params: unknown) => void): () => void;
-  handle(method: string, handler: (params: unknown) => unknown): () => void;
-  close(): Promise<void>;
-}
-interface ClientOptions {
-  requestTimeoutMs?: number;
-  validateIncoming?: boolean;
-  onError?: (error: Error) => void;
-}
-interface ClientModule {
-  createClient(transport: Transport, options?: ClientOptions): Client;
-  createMemoryTransportPair(): [Transport, Transport];
+interface ClientModule extends GeneratedClientModule {
   IncomingValidationError: new (...args: never[]) => Error;
 }
 
@@ -118,53 +101,28 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));
 });
 
-/** A minimal server loop: the dispatcher answers requests; it may also call the client. */
+/** The dispatcher answers requests over the memory transport; it may also call the client. */
 async function connect(options: { validateResults?: boolean; client?: ClientOptions } = {}): Promise<Connected> {
-  const [clientEnd, serverEnd] = client.createMemoryTransportPair();
-  const errors: { error: unknown; method: string }[] = [];
   const clientErrors: Error[] = [];
-  const dispatcher = server.createDispatcher(handlers(), {
+  const loop = await startLoop<Ctx>({ server, client }, handlers(), {
+    ctx: { connection: "memory-1" },
     validateResults: options.validateResults ?? true,
-    onError: (error, method) => void errors.push({ error, method }),
+    client: { onError: (error) => void clientErrors.push(error), ...options.client },
   });
-  const ctx: Ctx = { connection: "memory-1" };
-  const pending = new Map<JsonRpcId, { resolve(value: unknown): void; reject(error: unknown): void }>();
-  let nextId = 1;
-  serverEnd.onmessage = (value) => {
-    const classified = classifyMessage(value);
-    if (classified.kind === "request") {
-      const { id, method, params } = classified.message;
-      void dispatcher.dispatchRequest(method, params, ctx).then((outcome) => serverEnd.send("result" in outcome ? { id, result: outcome.result } : { id, error: outcome.error }));
-    } else if (classified.kind === "notification") {
-      void dispatcher.dispatchNotification(classified.message.method, classified.message.params, ctx);
-    } else if (classified.kind === "response") {
-      pending.get(classified.message.id)?.resolve(classified.message.result);
-    } else if (classified.kind === "error" && classified.message.id !== null) {
-      pending.get(classified.message.id)?.reject(classified.message.error);
-    }
-  };
-  await serverEnd.start();
-  const typed = client.createClient(clientEnd, { onError: (error) => void clientErrors.push(error), ...options.client });
-  open.push(typed);
-  await typed.ready;
-  const sender = server.createNotificationSender((method, params) => void serverEnd.send({ method, params }), { validate: true });
+  open.push(loop.client);
+  const sender = server.createNotificationSender((method, params) => void loop.serverEnd.send({ method, params }), { validate: true });
   return {
-    client: typed,
-    dispatcher,
-    errors,
+    client: loop.client,
+    dispatcher: loop.dispatcher,
+    errors: loop.serverErrors,
     clientErrors,
-    send: (message) => serverEnd.send(message as unknown as Parameters<Transport["send"]>[0]),
+    send: (message) => loop.serverEnd.send(message as unknown as Parameters<Transport["send"]>[0]),
     sendNotification: (method, params) => {
       const member = sender[method === "item/changed" ? "itemChanged" : method];
       if (member === undefined) throw new Error(`no sender for ${method}`);
       member(params);
     },
-    requestClient: (method, params) =>
-      new Promise((resolve, reject) => {
-        const id = `s${nextId++}`;
-        pending.set(id, { resolve, reject });
-        void serverEnd.send({ id, method, params });
-      }),
+    requestClient: loop.requestClient,
   };
 }
 

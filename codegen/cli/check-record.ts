@@ -52,6 +52,8 @@ export interface CheckRequest {
   /** As given on the command line (it appears in labels). */
   readonly schema: string;
   readonly out: string;
+  /** --registry as given, when there is one. */
+  readonly registry?: string;
 }
 
 interface StoredRecord {
@@ -83,6 +85,7 @@ async function digestInputs(request: CheckRequest, settings: CheckRecordSettings
   const schemaPath = path.resolve(request.cwd, request.schema);
   const schemaFiles = await schemaInputs(schemaPath);
   if (schemaFiles === undefined) return undefined;
+  if (request.registry !== undefined) schemaFiles.push(path.resolve(request.cwd, request.registry));
   let lock: Buffer;
   try {
     lock = await readFile(settings.installedLock);
@@ -97,6 +100,7 @@ async function digestInputs(request: CheckRequest, settings: CheckRecordSettings
   field(request.cwd);
   field(request.schema);
   field(request.out);
+  field(request.registry ?? "");
   field(lock);
   for (const [label, files] of [
     ["codegen", codegenFiles],
@@ -181,7 +185,7 @@ async function pruneRecords(directory: string): Promise<void> {
 }
 
 function recordFile(request: CheckRequest, directory: string): string {
-  const key = createHash("sha256").update(JSON.stringify([request.cwd, request.schema, request.out])).digest("hex").slice(0, 32);
+  const key = createHash("sha256").update(JSON.stringify([request.cwd, request.schema, request.out, ...(request.registry === undefined ? [] : [request.registry])])).digest("hex").slice(0, 32);
   return path.join(directory, `${key}.json`);
 }
 

@@ -58,7 +58,7 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   // The loader (ajv, json-schema-ref-parser), the emitters (typescript) and the diff printer
   // are imported only when needed: a --check answered by its record loads none of them.
   const records = toolkit === undefined && options.scaffold === undefined ? checkRecordSettings() : undefined;
-  const request: CheckRequest = { cwd: io.cwd, schema: options.schema, out: options.out };
+  const request: CheckRequest = { cwd: io.cwd, schema: options.schema, out: options.out, ...(options.registry === undefined ? {} : { registry: options.registry }) };
   const inputsBefore = records?.directory === undefined ? undefined : await inputsDigest(request, records);
   if (options.check && records !== undefined && inputsBefore !== undefined) {
     const proven = await provenUpToDate(request, records, inputsBefore);
@@ -68,13 +68,14 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     }
   }
   const { loadProtocol } = await import("../load/index.js");
-  const loaded = await loadProtocol(options.schema, { cwd: io.cwd });
+  const loaded = await loadProtocol(options.schema, { cwd: io.cwd, ...(options.registry === undefined ? {} : { registry: options.registry }) });
   if (!loaded.ok) {
     for (const error of loaded.errors) io.stderr(formatSchemaError(error) + "\n");
     const count = loaded.errors.length;
     io.stderr(`codegen: ${count} schema error${count === 1 ? "" : "s"} in ${displayPath(path.resolve(io.cwd, options.schema), io.cwd)}; nothing was written.\n`);
     return ExitCode.inputError;
   }
+  for (const warning of loaded.warnings) io.stderr(`warning: ${formatSchemaError(warning)}\n`);
   const kit = toolkit ?? (await defaultToolkit());
   const model = loaded.model;
 
@@ -156,5 +157,6 @@ function regenerateCommand(options: CliOptions): string {
   const flags: string[] = [];
   if (options.schema !== defaultSchemaPath) flags.push(`--schema ${options.schema}`);
   if (options.out !== defaultOutDir) flags.push(`--out ${options.out}`);
+  if (options.registry !== undefined) flags.push(`--registry ${options.registry}`);
   return flags.length > 0 ? `npm run codegen -- ${flags.join(" ")}` : "npm run codegen";
 }

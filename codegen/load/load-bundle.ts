@@ -1,7 +1,8 @@
 import type { SchemaError } from "../errors.js";
 import type { JsonSchemaObject, MethodSpec, TypeId } from "../model/model.js";
 import { sameSchemaContent } from "./canonical-json.js";
-import { deriveRegistry } from "./derive-registry.js";
+import { deriveRegistry, type HoistedParams } from "./derive-registry.js";
+import { defaultDialect, knownKeywords, readDialect, type Dialect } from "./dialect.js";
 import { isJsonObject, joinPointer, parsePointer, pointerFromFragment, valueAtTokens } from "./json-pointer.js";
 import { readJsonFile } from "./read-json.js";
 import { parseRegistry } from "./registry.js";
@@ -17,18 +18,13 @@ export interface BundleSource {
   readonly resolveRef: RefResolver;
   readonly methods: MethodSpec[];
   readonly errors: SchemaError[];
+  readonly warnings: SchemaError[];
+  /** Inline params derivation turned into named types (already among `candidates`). */
+  readonly hoisted: readonly HoistedParams[];
   readonly whereTypeLives: (id: TypeId) => string;
+  /** Whether the methods come from `x-protocol` or were read off the unions. */
+  readonly registryKind: "declared" | "derived";
 }
-
-const draft07Keywords: ReadonlySet<string> = new Set([
-  "$schema", "$id", "$ref", "$comment", "title", "description", "default", "readOnly", "writeOnly",
-  "examples", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-  "maxLength", "minLength", "pattern", "additionalItems", "items", "maxItems", "minItems",
-  "uniqueItems", "contains", "maxProperties", "minProperties", "required", "additionalProperties",
-  "definitions", "properties", "patternProperties", "dependencies", "propertyNames", "const",
-  "enum", "type", "format", "contentMediaType", "contentEncoding", "if", "then", "else",
-  "allOf", "anyOf", "oneOf", "not",
-]);
 
 /**
  * A bundle's root is a type of its own when it has a title and any keyword beyond these
@@ -36,41 +32,62 @@ const draft07Keywords: ReadonlySet<string> = new Set([
  * upstream's root (`"type": "object"`) becomes the root type `CodexAppServerProtocol`.
  */
 const nonContentKeywords: ReadonlySet<string> = new Set([
-  "$schema", "$id", "$comment", "title", "description", "definitions",
+  "$schema", "$id", "$comment", "title", "description", "definitions", "$defs",
 ]);
 
+/** Where a bundle keeps its types: draft-07's `definitions`, 2020-12's `$defs`, or both. */
+const containers = ["definitions", "$defs"] as const;
+
 /**
- * Reads a bundle: `definitions` entries are types, an entry that is a map of schemas (upstream's
- * `v2`) is a namespace, and refs are `#/definitions/...` already.
+ * Reads a bundle: `definitions` (or `$defs`) entries are types, an entry that is a map of
+ * schemas (upstream's `v2`) is a namespace, and refs are `#/definitions/...` or `#/$defs/...`.
  */
 export async function readSchemaBundle(bundlePath: string, file: string): Promise<BundleSource> {
   const errors: SchemaError[] = [];
   const document: SourceDocument = { key: bundlePath, file };
-  const whereTypeLives = (id: TypeId): string => `a definition at ${file}#/definitions/${id}`;
   const read = await readJsonFile(bundlePath, file);
+  let mainContainer: string = "definitions";
+  const whereTypeLives = (id: TypeId): string => `a definition at ${file}#/${mainContainer}/${id}`;
   if (!read.ok || !isJsonObject(read.value)) {
-    const error = read.ok ? { file, pointer: "", message: "a bundle must be a JSON object with `definitions`" } : read.error;
-    return { candidates: [], resolveRef: () => ({ kind: "unresolvable", message: "" }), methods: [], errors: [error], whereTypeLives };
+    const error = read.ok ? { file, pointer: "", message: "a bundle must be a JSON object with `definitions` or `$defs`" } : read.error;
+    return { candidates: [], resolveRef: () => ({ kind: "unresolvable", message: "" }), methods: [], errors: [error], warnings: [], hoisted: [], whereTypeLives, registryKind: "declared" };
   }
   const root = read.value;
+  if (isJsonObject(root["$defs"]) && !isJsonObject(root["definitions"])) mainContainer = "$defs";
+  const reading = readDialect(root, "", defaultDialect);
+  if (!reading.ok) errors.push({ file, pointer: reading.pointer, message: reading.message });
+  const dialect = reading.ok ? reading.dialect : defaultDialect;
   const candidates: TypeCandidate[] = [];
-  const definitions = root["definitions"];
-  if (definitions !== undefined && !isJsonObject(definitions)) {
-    errors.push({ file, pointer: "/definitions", message: "`definitions` must be an object of named schemas" });
-  } else if (definitions) {
-    collectDefinitions(definitions, [], "/definitions", document, candidates, errors);
+  for (const container of containers) {
+    const definitions = root[container];
+    if (definitions !== undefined && !isJsonObject(definitions)) {
+      errors.push({ file, pointer: `/${container}`, message: `\`${container}\` must be an object of named schemas` });
+    } else if (definitions) {
+      collectDefinitions(definitions, [], `/${container}`, { document, dialect }, candidates, errors);
+    }
   }
-  const rootType = rootTypeCandidate(root, document, candidates, errors);
+  const rootType = rootTypeCandidate(root, document, dialect, candidates, errors);
   if (rootType) candidates.push(rootType);
   errors.push(...checkBundleTitles(candidates));
 
   const resolveRef = bundleRefResolver(root, document, rootType?.id);
-  const registry =
-    registryMember in root
-      ? parseRegistry(root[registryMember], file, `/${registryMember}`)
-      : deriveRegistry(candidates, resolveRef);
-  errors.push(...registry.errors);
-  return { candidates, resolveRef, methods: registry.methods, errors, whereTypeLives };
+  if (registryMember in root) {
+    const registry = parseRegistry(root[registryMember], file, `/${registryMember}`);
+    errors.push(...registry.errors);
+    return { candidates, resolveRef, methods: registry.methods, errors, warnings: [], hoisted: [], whereTypeLives, registryKind: "declared" };
+  }
+  const derived = deriveRegistry(candidates, resolveRef);
+  errors.push(...derived.errors);
+  return {
+    candidates: [...candidates, ...derived.hoistedTypes],
+    resolveRef,
+    methods: derived.methods,
+    errors,
+    warnings: derived.warnings,
+    hoisted: derived.hoisted,
+    whereTypeLives,
+    registryKind: "derived",
+  };
 }
 
 /**
@@ -92,7 +109,7 @@ function looksLikeNamespace(entry: Record<string, unknown>): boolean {
   const keys = Object.keys(entry);
   return (
     keys.length > 0 &&
-    keys.every((key) => !draft07Keywords.has(key)) &&
+    keys.every((key) => !knownKeywords.has(key)) &&
     Object.values(entry).every((value) => isJsonObject(value) || typeof value === "boolean")
   );
 }
@@ -101,16 +118,23 @@ function collectDefinitions(
   entries: Record<string, unknown>,
   namespace: readonly string[],
   pointer: string,
-  document: SourceDocument,
+  context: { readonly document: SourceDocument; readonly dialect: Dialect },
   candidates: TypeCandidate[],
   errors: SchemaError[],
 ): void {
+  const { document, dialect } = context;
   for (const [key, entry] of Object.entries(entries)) {
     const entryPointer = joinPointer(pointer, key);
     if (isNamespace(entry)) {
-      collectDefinitions(entry, [...namespace, key], entryPointer, document, candidates, errors);
+      collectDefinitions(entry, [...namespace, key], entryPointer, context, candidates, errors);
     } else if (isJsonObject(entry)) {
-      candidates.push({ id: typeIdOf(namespace, key), name: key, namespace, schema: entry, location: { document, pointer: entryPointer } });
+      const id = typeIdOf(namespace, key);
+      const twin = candidates.find((candidate) => candidate.id === id);
+      if (twin) {
+        errors.push({ file: document.file, pointer: entryPointer, message: `two definitions claim the type "${id}": this one and ${document.file}#${twin.location.pointer}; keep one (types live in \`definitions\` or \`$defs\`, not both)` });
+        continue;
+      }
+      candidates.push({ id, name: key, namespace, schema: entry, location: { document, pointer: entryPointer }, dialect });
     } else {
       errors.push({ file: document.file, pointer: entryPointer, message: "a named type must be a JSON Schema object (not a boolean or scalar)" });
     }
@@ -120,6 +144,7 @@ function collectDefinitions(
 function rootTypeCandidate(
   root: Record<string, unknown>,
   document: SourceDocument,
+  dialect: Dialect,
   candidates: readonly TypeCandidate[],
   errors: SchemaError[],
 ): TypeCandidate | undefined {
@@ -128,7 +153,7 @@ function rootTypeCandidate(
   if (typeof title !== "string" || !hasContent) return undefined;
   const schema: JsonSchemaObject = {};
   for (const [key, value] of Object.entries(root)) {
-    if (key !== "definitions" && key !== registryMember) schema[key] = value;
+    if (key !== "definitions" && key !== "$defs" && key !== registryMember) schema[key] = value;
   }
   const existing = candidates.find((c) => c.id === title);
   if (existing) {
@@ -141,7 +166,7 @@ function rootTypeCandidate(
     }
     return undefined;
   }
-  return { id: title, name: title, namespace: [], schema, location: { document, pointer: "" } };
+  return { id: title, name: title, namespace: [], schema, location: { document, pointer: "" }, dialect };
 }
 
 /**
@@ -184,8 +209,8 @@ function bundleRefResolver(root: Record<string, unknown>, document: SourceDocume
         ? { kind: "type", id: rootTypeId }
         : unresolvable(`$ref ${quoted}: the bundle root is not a type; refer to "#/definitions/<Name>"`);
     }
-    if (tokens[0] === "definitions") {
-      let entries: unknown = root["definitions"];
+    if (tokens[0] === "definitions" || tokens[0] === "$defs") {
+      let entries: unknown = root[tokens[0]];
       const namespace: string[] = [];
       for (let index = 1; index < tokens.length; index++) {
         const key = tokens[index] ?? "";

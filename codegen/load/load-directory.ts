@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { SchemaError } from "../errors.js";
@@ -168,8 +168,9 @@ function unresolvable(message: string): RefTarget {
 }
 
 /**
- * protocol.json, checked against the meta-schema its `$schema` names (relative to it;
- * default ./protocol.schema.json, the one beside it).
+ * protocol.json, checked against the meta-schema its `$schema` names (a local file, relative
+ * to it), or against the built-in one (./registry-meta-schema.json) when it names none: a new
+ * protocol folder needs no copy of the meta-schema.
  */
 async function readRegistry(
   directory: string,
@@ -182,35 +183,51 @@ async function readRegistry(
     const missing = registry.error.message.includes("ENOENT");
     return {
       methods: [],
-      errors: [missing ? { file, pointer: "", message: `no method registry: create ${file} listing the requests and notifications (see ${registryMetaSchemaFileName})` } : registry.error],
+      errors: [missing ? { file, pointer: "", message: `no method registry: create ${file} listing the requests and notifications (the format: codegen/load/registry-meta-schema.json)` } : registry.error],
     };
   }
   const declared = isJsonObject(registry.value) ? registry.value["$schema"] : undefined;
-  const metaReference = typeof declared === "string" ? declared : `./${registryMetaSchemaFileName}`;
-  if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(metaReference) && !metaReference.startsWith("file:")) {
-    return { methods: [], errors: [{ file, pointer: "/$schema", message: `the registry meta-schema must be a local file, not ${JSON.stringify(metaReference)}; use "./${registryMetaSchemaFileName}"` }] };
+  const meta = typeof declared === "string" ? await declaredMetaSchema(declared, registryPath, file, label) : await builtInMetaSchema();
+  if (!meta.ok) return { methods: [], errors: [meta.error] };
+  let validate;
+  try {
+    validate = compileMetaSchema(meta.schema);
+  } catch (cause) {
+    return { methods: [], errors: [{ file: meta.file, pointer: "", message: `the registry meta-schema does not compile: ${(cause as Error).message}` }] };
   }
-  const metaPath = fileURLToPath(new URL(metaReference, pathToFileURL(registryPath)));
+  if (!validate(registry.value)) {
+    return { methods: [], errors: describeAjvErrors(validate.errors ?? [], file, "", `does not match ${meta.file}`) };
+  }
+  return parseRegistry(registry.value, file, "");
+}
+
+type MetaSchema = { ok: true; schema: Record<string, unknown>; file: string } | { ok: false; error: SchemaError };
+
+const builtInMetaSchemaUrl = new URL("./registry-meta-schema.json", import.meta.url);
+
+async function builtInMetaSchema(): Promise<MetaSchema> {
+  const schema = JSON.parse(await readFile(builtInMetaSchemaUrl, "utf8")) as Record<string, unknown>;
+  return { ok: true, schema, file: "the built-in registry meta-schema" };
+}
+
+async function declaredMetaSchema(
+  declared: string,
+  registryPath: string,
+  file: string,
+  label: (absolutePath: string) => string,
+): Promise<MetaSchema> {
+  if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(declared) && !declared.startsWith("file:")) {
+    return { ok: false, error: { file, pointer: "/$schema", message: `the registry meta-schema must be a local file, not ${JSON.stringify(declared)}; remove "$schema" to use the built-in one` } };
+  }
+  const metaPath = fileURLToPath(new URL(declared, pathToFileURL(registryPath)));
   const metaFile = label(metaPath);
   const meta = await readJsonFile(metaPath, metaFile);
   if (!meta.ok) {
     const missing = meta.error.message.includes("ENOENT");
-    return {
-      methods: [],
-      errors: [missing ? { file, pointer: typeof declared === "string" ? "/$schema" : "", message: `the registry meta-schema ${metaFile} does not exist: restore it or fix "$schema"` } : meta.error],
-    };
+    return { ok: false, error: missing ? { file, pointer: "/$schema", message: `the registry meta-schema ${metaFile} does not exist: fix "$schema", or remove it to use the built-in one` } : meta.error };
   }
   if (!isJsonObject(meta.value)) {
-    return { methods: [], errors: [{ file: metaFile, pointer: "", message: "the registry meta-schema must be a JSON Schema object" }] };
+    return { ok: false, error: { file: metaFile, pointer: "", message: "the registry meta-schema must be a JSON Schema object" } };
   }
-  let validate;
-  try {
-    validate = compileMetaSchema(meta.value);
-  } catch (cause) {
-    return { methods: [], errors: [{ file: metaFile, pointer: "", message: `the registry meta-schema does not compile: ${(cause as Error).message}` }] };
-  }
-  if (!validate(registry.value)) {
-    return { methods: [], errors: describeAjvErrors(validate.errors ?? [], file, "", `does not match ${metaFile}`) };
-  }
-  return parseRegistry(registry.value, file, "");
+  return { ok: true, schema: meta.value, file: metaFile };
 }

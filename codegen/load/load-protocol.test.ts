@@ -181,10 +181,12 @@ describe("schema directory (test/fixtures/mini-schema)", () => {
     ]);
   });
 
-  it("uses a registry meta-schema identical to the project's (the fixture must not drift)", async () => {
+  it("uses a registry meta-schema identical to the project's and the built-in one (no copy may drift)", async () => {
     const fixture = await readFile(path.join(repoRoot, "test/fixtures/mini-schema/protocol.schema.json"), "utf8");
     const project = await readFile(path.join(repoRoot, "schema/protocol.schema.json"), "utf8");
+    const builtIn = await readFile(path.join(repoRoot, "codegen/load/registry-meta-schema.json"), "utf8");
     expect(JSON.parse(fixture)).toEqual(JSON.parse(project));
+    expect(JSON.parse(builtIn)).toEqual(JSON.parse(project));
   });
 
   it("reports a schema path that does not exist", async () => {

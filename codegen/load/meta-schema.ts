@@ -1,16 +1,16 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import type { SchemaError } from "../errors.js";
-import { joinPointer } from "./json-pointer.js";
-
-export const draft07MetaSchemaUri = "http://json-schema.org/draft-07/schema#";
+import { dialectUris, type Dialect } from "./dialect.js";
 
 /**
- * One ajv instance for the process: the draft-07 meta-schema is compiled once, not per type
- * file (hundreds of files in the upstream corpus).
+ * One ajv instance per dialect for the process: each meta-schema is compiled once, not per
+ * type (hundreds of them in the upstream corpus).
  */
 let sharedAjv: Ajv | undefined;
-let draft07Validator: ValidateFunction | undefined;
+let sharedAjv2020: Ajv2020 | undefined;
+const metaValidators = new Map<Dialect, ValidateFunction>();
 
 function ajvInstance(): Ajv {
   if (!sharedAjv) {
@@ -20,31 +20,23 @@ function ajvInstance(): Ajv {
   return sharedAjv;
 }
 
-function draft07(): ValidateFunction {
-  if (!draft07Validator) {
-    const validate = ajvInstance().getSchema(draft07MetaSchemaUri);
-    if (!validate) throw new Error("ajv has no draft-07 meta-schema");
-    draft07Validator = validate;
+function metaValidator(dialect: Dialect): ValidateFunction {
+  let validate = metaValidators.get(dialect);
+  if (!validate) {
+    if (dialect === "2020-12") sharedAjv2020 ??= new Ajv2020({ allErrors: true, strict: false });
+    const ajv = dialect === "2020-12" ? sharedAjv2020 : ajvInstance();
+    validate = ajv?.getSchema(dialectUris[dialect]);
+    if (!validate) throw new Error(`ajv has no ${dialect} meta-schema`);
+    metaValidators.set(dialect, validate);
   }
-  return draft07Validator;
+  return validate;
 }
 
-/** Meta-schema violations of one type schema found at `pointer` in `file`. */
-export function validateAgainstDraft07(schema: unknown, file: string, pointer: string): SchemaError[] {
-  const errors: SchemaError[] = [];
-  const declared = typeof schema === "object" && schema !== null ? (schema as Record<string, unknown>)["$schema"] : undefined;
-  if (declared !== undefined && declared !== draft07MetaSchemaUri && declared !== draft07MetaSchemaUri.slice(0, -1)) {
-    errors.push({
-      file,
-      pointer: joinPointer(pointer, "$schema"),
-      message: `unsupported $schema ${JSON.stringify(declared)}: only draft-07 is supported; set it to "${draft07MetaSchemaUri}"`,
-    });
-  }
-  const validate = draft07();
-  if (!validate(schema)) {
-    errors.push(...describeAjvErrors(validate.errors ?? [], file, pointer, "not a valid draft-07 schema"));
-  }
-  return errors;
+/** Meta-schema violations of one type schema found at `pointer` in `file`, in its dialect. */
+export function validateAgainstMetaSchema(schema: unknown, dialect: Dialect, file: string, pointer: string): SchemaError[] {
+  const validate = metaValidator(dialect);
+  if (validate(schema)) return [];
+  return describeAjvErrors(validate.errors ?? [], file, pointer, `not a valid ${dialect} schema`);
 }
 
 /** Compiles a meta-schema given as data (e.g. protocol.schema.json); throws on a broken one. */

@@ -26,7 +26,7 @@ export type RefResolver = (ref: string, from: SchemaLocation) => RefTarget;
 const annotationKeywords: ReadonlySet<string> = new Set(["title", "description", "$comment", "examples"]);
 
 /** Keys of a type's root that describe the document, not the type. */
-const documentOnlyKeys: ReadonlySet<string> = new Set(["$schema", "definitions", "x-protocol"]);
+const documentOnlyKeys: ReadonlySet<string> = new Set(["$schema", "definitions", "$defs", "x-protocol"]);
 
 /**
  * A copy of a type's schema in the model's normal form: a ref to a whole type becomes

@@ -1,17 +1,18 @@
 import { isJsonObject, joinPointer } from "./json-pointer.js";
 
 /**
- * Where draft-07 keeps subschemas. Only these positions hold schemas: a `$ref` or `format`
- * inside `enum`, `const`, `default` or `examples` is data, and a property called "format"
- * is a property name, so walkers must not treat them as keywords.
+ * Where draft-07 and 2020-12 keep subschemas. Only these positions hold schemas: a `$ref` or
+ * `format` inside `enum`, `const`, `default` or `examples` is data, and a property called
+ * "format" is a property name, so walkers must not treat them as keywords. The two dialects'
+ * positions do not conflict (`items` is a schema or, in draft-07, an array of them).
  */
 const schemaKeywords: ReadonlySet<string> = new Set([
   "additionalItems", "additionalProperties", "contains", "propertyNames",
-  "not", "if", "then", "else",
+  "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema",
 ]);
-const schemaArrayKeywords: ReadonlySet<string> = new Set(["allOf", "anyOf", "oneOf"]);
+const schemaArrayKeywords: ReadonlySet<string> = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 const schemaMapKeywords: ReadonlySet<string> = new Set([
-  "properties", "patternProperties", "definitions",
+  "properties", "patternProperties", "definitions", "$defs", "dependentSchemas",
 ]);
 
 /** Which subschemas a keyword's value holds: `[relative tokens, subschema]` pairs. */

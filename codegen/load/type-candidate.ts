@@ -1,5 +1,6 @@
 import type { SchemaError } from "../errors.js";
 import type { JsonSchemaObject, TypeId } from "../model/model.js";
+import type { Dialect } from "./dialect.js";
 import { identifierProblem } from "./identifiers.js";
 import type { SchemaLocation } from "./rewrite-refs.js";
 
@@ -10,6 +11,8 @@ export interface TypeCandidate {
   readonly namespace: readonly string[];
   readonly schema: JsonSchemaObject;
   readonly location: SchemaLocation;
+  /** The dialect of the document around it; the schema's own `$schema` takes precedence. */
+  readonly dialect?: Dialect;
 }
 
 export function typeIdOf(namespace: readonly string[], name: string): TypeId {

@@ -6,7 +6,11 @@
  * never see the original layout of the schemas: they only see named types and methods.
  */
 
-/** A JSON Schema (draft-07) fragment as plain JSON data. */
+/**
+ * A JSON Schema fragment as plain JSON data, in draft-07 form whatever the input's dialect
+ * (the loader translates 2020-12; see codegen/load/normalize-dialect.ts). Keywords JSON Schema
+ * does not define (`x-…`, `enumDescriptions`) are kept: they are annotations.
+ */
 export type JsonSchema = boolean | JsonSchemaObject;
 export interface JsonSchemaObject {
   [keyword: string]: unknown;
@@ -52,6 +56,11 @@ export interface MethodSpec {
   readonly direction: MessageDirection;
   /** Type id of the params, or null when the method takes none. */
   readonly params: TypeId | null;
+  /**
+   * True when a peer may leave the params out (MCP's `ping`, `tools/list`): generated code
+   * then takes `params?: T` and accepts a message without params. Absent means false.
+   */
+  readonly paramsOptional?: boolean;
   /** Type id of the result (requests only); null for notifications, or when unknown. */
   readonly result: TypeId | null;
   readonly experimental: boolean;

@@ -188,7 +188,11 @@ export type ServerRequestMethod = keyof ServerRequests & string;
  */
 export type ServerNotificationMethod = keyof ServerNotifications & string;
 
-/** Every method of the protocol, either direction, mapped to its params (and result for requests). */
+/**
+ * Every method of the protocol, either direction, mapped to its params (and result for
+ * requests). A method both peers send (MCP's `ping`) is in two maps; here it has what both
+ * say, so typed code for one direction reads that direction's map (`ClientRequests[M]`).
+ */
 export type MethodMap = ClientRequests & ClientNotifications & ServerRequests & ServerNotifications;
 
 /** Every method name. */
@@ -199,7 +203,7 @@ export type RequestMap = ClientRequests & ServerRequests;
 
 export type RequestMethod = keyof RequestMap & string;
 
-/** The params type of a method (`undefined` for a method without params). */
+/** The params type of a method (`undefined` for a method without params; `T | undefined` when they may be left out). */
 export type ParamsOf<M extends Method> = MethodMap[M]["params"];
 
 /** The result type of a request (`unknown` when the registry does not name one). */
@@ -208,7 +212,8 @@ export type ResultOf<M extends RequestMethod> = RequestMap[M]["result"];
 /** What `methodInfo` records for each method. */
 export interface MethodInfo {
     readonly kind: "request" | "notification";
-    readonly direction: "clientToServer" | "serverToClient";
+    /** Who sends it; "both" for a method either peer may send (the same kind both ways). */
+    readonly direction: "clientToServer" | "serverToClient" | "both";
     readonly experimental: boolean;
     readonly since: string;
 }

@@ -22,6 +22,16 @@ export function problemOf(validate: Validator | undefined, value: unknown): Vali
     return { message: describeIssue(outcome.errors[0]), errors: outcome.errors };
 }
 
+const ABSENT: ValidationResult = Object.freeze({ ok: true });
+
+/**
+ * The check of params a peer may leave out (MCP's `ping`): a message without params passes,
+ * params that are there are validated in full (`null` included, which JSON-RPC does not allow).
+ */
+export function allowAbsent(validate: Validator): Validator {
+    return (value) => (value === undefined ? ABSENT : validate(value));
+}
+
 /** "/limit must be <= 4294967295"; the pointer is left out when the value itself is wrong. */
 export function describeIssue(issue: ValidationIssue | undefined): string {
     if (issue === undefined)

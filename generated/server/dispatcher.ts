@@ -3,7 +3,7 @@
 
 import { ErrorCodes, internalError, invalidParams, isRpcError, methodNotFound, RpcError } from "../runtime/errors.js";
 import type { JsonRpcErrorObject } from "../runtime/jsonrpc.js";
-import type { ClientNotificationMethod, ClientRequestMethod, ParamsOf } from "../protocol/methods.js";
+import type { ClientNotificationMethod, ClientNotifications, ClientRequestMethod, ClientRequests } from "../protocol/methods.js";
 import { problemOf, type Validator } from "../protocol/validation.js";
 import type { ClientNotificationHandlers, ClientRequestHandlers } from "./handlers.js";
 import * as validators from "../validators/index.js";
@@ -57,6 +57,11 @@ interface NotificationRoute<Ctx> {
     readonly run: (params: unknown, ctx: Ctx) => Promise<void>;
 }
 
+/** Routes by method name; typed by string so that a protocol with no methods one way still looks up. */
+type RouteTable<Route> = {
+    readonly [method: string]: Route;
+};
+
 function requestRoutes<Ctx>(handlers: ClientRequestHandlers<Ctx>): {
     readonly [M in ClientRequestMethod]: RequestRoute<Ctx>;
 } {
@@ -64,47 +69,47 @@ function requestRoutes<Ctx>(handlers: ClientRequestHandlers<Ctx>): {
         "initialize": {
             params: validators.validateInitializeParams,
             result: validators.validateInitializeResponse,
-            run: (params, ctx) => handlers["initialize"](params as ParamsOf<"initialize">, ctx)
+            run: (params, ctx) => handlers["initialize"](params as ClientRequests["initialize"]["params"], ctx)
         },
         "thread/queue/add": {
             params: validators_v2.validateThreadQueueAddParams,
             result: validators_v2.validateThreadQueueAddResponse,
-            run: (params, ctx) => handlers["thread/queue/add"](params as ParamsOf<"thread/queue/add">, ctx)
+            run: (params, ctx) => handlers["thread/queue/add"](params as ClientRequests["thread/queue/add"]["params"], ctx)
         },
         "thread/queue/delete": {
             params: validators_v2.validateThreadQueueDeleteParams,
             result: validators_v2.validateThreadQueueDeleteResponse,
-            run: (params, ctx) => handlers["thread/queue/delete"](params as ParamsOf<"thread/queue/delete">, ctx)
+            run: (params, ctx) => handlers["thread/queue/delete"](params as ClientRequests["thread/queue/delete"]["params"], ctx)
         },
         "thread/queue/list": {
             params: validators_v2.validateThreadQueueListParams,
             result: validators_v2.validateThreadQueueListResponse,
-            run: (params, ctx) => handlers["thread/queue/list"](params as ParamsOf<"thread/queue/list">, ctx)
+            run: (params, ctx) => handlers["thread/queue/list"](params as ClientRequests["thread/queue/list"]["params"], ctx)
         },
         "thread/queue/reorder": {
             params: validators_v2.validateThreadQueueReorderParams,
             result: validators_v2.validateThreadQueueReorderResponse,
-            run: (params, ctx) => handlers["thread/queue/reorder"](params as ParamsOf<"thread/queue/reorder">, ctx)
+            run: (params, ctx) => handlers["thread/queue/reorder"](params as ClientRequests["thread/queue/reorder"]["params"], ctx)
         },
         "thread/resume": {
             params: validators_v2.validateThreadResumeParams,
             result: validators_v2.validateThreadResumeResponse,
-            run: (params, ctx) => handlers["thread/resume"](params as ParamsOf<"thread/resume">, ctx)
+            run: (params, ctx) => handlers["thread/resume"](params as ClientRequests["thread/resume"]["params"], ctx)
         },
         "thread/start": {
             params: validators_v2.validateThreadStartParams,
             result: validators_v2.validateThreadStartResponse,
-            run: (params, ctx) => handlers["thread/start"](params as ParamsOf<"thread/start">, ctx)
+            run: (params, ctx) => handlers["thread/start"](params as ClientRequests["thread/start"]["params"], ctx)
         },
         "turn/interrupt": {
             params: validators_v2.validateTurnInterruptParams,
             result: validators_v2.validateTurnInterruptResponse,
-            run: (params, ctx) => handlers["turn/interrupt"](params as ParamsOf<"turn/interrupt">, ctx)
+            run: (params, ctx) => handlers["turn/interrupt"](params as ClientRequests["turn/interrupt"]["params"], ctx)
         },
         "turn/start": {
             params: validators_v2.validateTurnStartParams,
             result: validators_v2.validateTurnStartResponse,
-            run: (params, ctx) => handlers["turn/start"](params as ParamsOf<"turn/start">, ctx)
+            run: (params, ctx) => handlers["turn/start"](params as ClientRequests["turn/start"]["params"], ctx)
         }
     };
 }
@@ -124,8 +129,8 @@ function notificationRoutes<Ctx>(handlers: ClientNotificationHandlers<Ctx>): {
  * `Promise.resolve().then(...)`, so a synchronous throw becomes an error answer too.
  */
 export function createDispatcher<Ctx>(handlers: DispatcherHandlers<Ctx>, options: DispatcherOptions = {}): Dispatcher<Ctx> {
-    const requests = requestRoutes(handlers.requests);
-    const notifications = notificationRoutes(handlers.notifications);
+    const requests: RouteTable<RequestRoute<Ctx>> = requestRoutes(handlers.requests);
+    const notifications: RouteTable<NotificationRoute<Ctx>> = notificationRoutes(handlers.notifications);
     const report = (error: unknown, method: string): void => {
         // The hook is diagnostics; a hook that throws must not change what the peer is told.
         try {
@@ -190,8 +195,6 @@ export function createDispatcher<Ctx>(handlers: DispatcherHandlers<Ctx>, options
 }
 
 /** Own properties only, so that "toString" or "__proto__" never reach Object.prototype. */
-function lookup<T>(table: {
-    readonly [method: string]: T;
-}, method: string): T | undefined {
+function lookup<T>(table: RouteTable<T>, method: string): T | undefined {
     return Object.hasOwn(table, method) ? table[method] : undefined;
 }

@@ -33,6 +33,7 @@ function registryEntry(method: MethodSpec): JsonSchemaObject {
     method: method.method,
     messageDirection: method.direction,
     params: method.params,
+    ...(method.paramsOptional === true ? { paramsOptional: true } : {}),
     ...(method.kind === "request" ? { result: method.result } : {}),
     experimental: method.experimental,
     since: method.since,

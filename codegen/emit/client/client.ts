@@ -16,7 +16,7 @@ const declarations = `
 import { JsonRpcConnection, type RequestOptions } from "../runtime/connection.js";
 import { invalidParams } from "../runtime/errors.js";
 import type { Transport } from "../runtime/transport.js";
-import type { ClientNotificationMethod, ClientRequestMethod, ParamsOf, ResultOf, ServerNotificationMethod, ServerRequestMethod } from "../protocol/methods.js";
+import type { ClientNotificationMethod, ClientNotifications, ClientRequestMethod, ClientRequests, ServerNotificationMethod, ServerNotifications, ServerRequestMethod, ServerRequests } from "../protocol/methods.js";
 import { problemOf, type Validator } from "../protocol/validation.js";
 import type { ValidationIssue } from "../validators/index.js";
 
@@ -42,20 +42,25 @@ export interface ClientOptions {
   onClose?: () => void;
 }
 
-/** What follows the method in \`request\`: params (optional for methods without), then per-call options. */
-export type RequestArgs<M extends ClientRequestMethod> = undefined extends ParamsOf<M>
-  ? [params?: ParamsOf<M>, options?: RequestOptions]
-  : [params: ParamsOf<M>, options?: RequestOptions];
+/** The result of a client→server request (\`unknown\` when the registry does not name one). */
+export type RequestResult<M extends ClientRequestMethod> = ClientRequests[M]["result"];
+
+/** What follows the method in \`request\`: params (optional for methods without, or whose params may be left out), then per-call options. */
+export type RequestArgs<M extends ClientRequestMethod> = undefined extends ClientRequests[M]["params"]
+  ? [params?: ClientRequests[M]["params"], options?: RequestOptions]
+  : [params: ClientRequests[M]["params"], options?: RequestOptions];
 
 /** What follows the method in \`notify\`: params, optional for methods without. */
-export type NotifyArgs<M extends ClientNotificationMethod> = undefined extends ParamsOf<M>
-  ? [params?: ParamsOf<M>]
-  : [params: ParamsOf<M>];
+export type NotifyArgs<M extends ClientNotificationMethod> = undefined extends ClientNotifications[M]["params"]
+  ? [params?: ClientNotifications[M]["params"]]
+  : [params: ClientNotifications[M]["params"]];
 
-export type ServerNotificationListener<M extends ServerNotificationMethod> = (params: ParamsOf<M>) => void | Promise<void>;
+export type ServerNotificationListener<M extends ServerNotificationMethod> = (params: ServerNotifications[M]["params"]) => void | Promise<void>;
 
 /** Answers a server→client request; throw an \`RpcError\` to answer with that error. */
-export type ServerRequestHandler<M extends ServerRequestMethod> = (params: ParamsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
+export type ServerRequestHandler<M extends ServerRequestMethod> = (
+  params: ServerRequests[M]["params"],
+) => ServerRequests[M]["result"] | Promise<ServerRequests[M]["result"]>;
 
 export interface Client {
   /** Resolves once the transport has started; rejects when it could not (calls then reject too). */
@@ -65,7 +70,7 @@ export interface Client {
    * error, a timeout (\`LocalErrorCodes.RequestTimeout\`) or the connection closing
    * (\`LocalErrorCodes.ConnectionClosed\`).
    */
-  request<M extends ClientRequestMethod>(method: M, ...args: RequestArgs<M>): Promise<ResultOf<M>>;
+  request<M extends ClientRequestMethod>(method: M, ...args: RequestArgs<M>): Promise<RequestResult<M>>;
   /** Sends a notification; resolves once it is handed to the transport. */
   notify<M extends ClientNotificationMethod>(method: M, ...args: NotifyArgs<M>): Promise<void>;
   /** Listens to a server notification; several listeners may share a method. Returns the unsubscribe function. */
@@ -112,13 +117,13 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
   return {
     ready,
 
-    async request<M extends ClientRequestMethod>(method: M, ...args: RequestArgs<M>): Promise<ResultOf<M>> {
+    async request<M extends ClientRequestMethod>(method: M, ...args: RequestArgs<M>): Promise<RequestResult<M>> {
       const [params, callOptions] = args;
       await ready;
       const result = await connection.request(method, params, callOptions);
       const problem = validate ? problemOf(resultValidators[method], result) : undefined;
       if (problem !== undefined) throw new IncomingValidationError(method, "result", problem);
-      return result as ResultOf<M>;
+      return result as RequestResult<M>;
     },
 
     async notify<M extends ClientNotificationMethod>(method: M, ...args: NotifyArgs<M>): Promise<void> {
@@ -133,7 +138,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
           report(new IncomingValidationError(method, "params", problem));
           return;
         }
-        return listener(params as ParamsOf<M>);
+        return listener(params as ServerNotifications[M]["params"]);
       });
     },
 
@@ -143,7 +148,7 @@ export function createClient(transport: Transport, options: ClientOptions = {}):
         if (problem !== undefined) {
           throw invalidParams(\`Invalid params for \${method}: \${problem.message}\`, { errors: problem.errors });
         }
-        return handler(params as ParamsOf<M>);
+        return handler(params as ServerRequests[M]["params"]);
       });
     },
 
@@ -160,20 +165,20 @@ interface IncomingTable {
   readonly methodType: string;
   readonly direction: MessageDirection;
   readonly kind: MethodKind;
-  /** Which of the method's types arrives from the server. */
-  readonly arriving: (spec: MethodSpec) => string | null;
+  /** The check of what arrives from the server for a method. */
+  readonly arriving: (spec: MethodSpec, validators: ValidatorRefs) => ts.Expression | undefined;
 }
 
 const tables: readonly IncomingTable[] = [
-  { name: "resultValidators", doc: "Results of client→server requests.", methodType: "ClientRequestMethod", direction: "clientToServer", kind: "request", arriving: (spec) => spec.result },
-  { name: "notificationValidators", doc: "Params of server→client notifications.", methodType: "ServerNotificationMethod", direction: "serverToClient", kind: "notification", arriving: (spec) => spec.params },
-  { name: "serverRequestValidators", doc: "Params of server→client requests.", methodType: "ServerRequestMethod", direction: "serverToClient", kind: "request", arriving: (spec) => spec.params },
+  { name: "resultValidators", doc: "Results of client→server requests.", methodType: "ClientRequestMethod", direction: "clientToServer", kind: "request", arriving: (spec, validators) => validators.forType(spec.result, spec) },
+  { name: "notificationValidators", doc: "Params of server→client notifications.", methodType: "ServerNotificationMethod", direction: "serverToClient", kind: "notification", arriving: (spec, validators) => validators.forParams(spec) },
+  { name: "serverRequestValidators", doc: "Params of server→client requests.", methodType: "ServerRequestMethod", direction: "serverToClient", kind: "request", arriving: (spec, validators) => validators.forParams(spec) },
 ];
 
 /** `const resultValidators: { readonly [M in ClientRequestMethod]: Validator | undefined } = { "m": validators_v2.validateX, … };` */
 function validatorTable(model: ProtocolModel, table: IncomingTable, validators: ValidatorRefs): ts.VariableStatement {
   const entries = methodsOf(model, table.direction, table.kind).map((spec) =>
-    f.createPropertyAssignment(methodLiteral(spec.method), validators.forType(table.arriving(spec), spec) ?? f.createIdentifier("undefined")),
+    f.createPropertyAssignment(methodLiteral(spec.method), table.arriving(spec, validators) ?? f.createIdentifier("undefined")),
   );
   const type = f.createMappedTypeNode(
     f.createToken(ts.SyntaxKind.ReadonlyKeyword),

@@ -37,12 +37,21 @@ export function methodsOf(model: ProtocolModel, direction: MessageDirection, kin
     .sort((a, b) => compareCodeUnits(a.method, b.method));
 }
 
-/** Method names key `methodInfo` and the union `Method`, so one name may serve only one method. */
+/**
+ * Each map is keyed by method, so a name may appear once per direction; a method both peers
+ * send has one `methodInfo` entry, so it must be the same kind both ways (the loader checks
+ * both with a pointer; this guards hand-built models).
+ */
 export function checkUniqueMethods(model: ProtocolModel): void {
-  const seen = new Set<string>();
+  const seen = new Map<string, MethodSpec>();
   for (const spec of model.methods) {
-    if (seen.has(spec.method)) throw new Error(`method ${JSON.stringify(spec.method)} is declared more than once`);
-    seen.add(spec.method);
+    const key = `${spec.direction}\0${spec.method}`;
+    if (seen.has(key)) throw new Error(`method ${JSON.stringify(spec.method)} is declared more than once for ${spec.direction}`);
+    seen.set(key, spec);
+    const other = model.methods.find((candidate) => candidate.method === spec.method && candidate.direction !== spec.direction);
+    if (other !== undefined && other.kind !== spec.kind) {
+      throw new Error(`method ${JSON.stringify(spec.method)} is a ${spec.kind} ${spec.direction} but a ${other.kind} ${other.direction}`);
+    }
   }
 }
 
@@ -63,8 +72,14 @@ function typeOr(names: TypeNames, id: string | null, absent: ts.KeywordTypeSynta
   return local === undefined ? f.createKeywordTypeNode(absent) : f.createTypeReferenceNode(local);
 }
 
+/** The params type; `T | undefined` when a peer may leave the params out. */
+function paramsType(names: TypeNames, spec: MethodSpec): ts.TypeNode {
+  const type = typeOr(names, spec.params, ts.SyntaxKind.UndefinedKeyword);
+  return spec.params !== null && spec.paramsOptional === true ? f.createUnionTypeNode([type, f.createKeywordTypeNode(ts.SyntaxKind.UndefinedKeyword)]) : type;
+}
+
 function memberFor(names: TypeNames, spec: MethodSpec): ts.PropertySignature {
-  const members = [f.createPropertySignature(undefined, "params", undefined, typeOr(names, spec.params, ts.SyntaxKind.UndefinedKeyword))];
+  const members = [f.createPropertySignature(undefined, "params", undefined, paramsType(names, spec))];
   if (spec.kind === "request") {
     // A request whose result the registry does not name still answers something.
     members.push(f.createPropertySignature(undefined, "result", undefined, typeOr(names, spec.result, ts.SyntaxKind.UnknownKeyword)));
@@ -78,10 +93,10 @@ function mapInterface(model: ProtocolModel, names: TypeNames, group: MethodGroup
   return withDoc(f.createInterfaceDeclaration(exported, group.interfaceName, undefined, undefined, members), [group.doc]);
 }
 
-function infoEntry(spec: MethodSpec): ts.PropertyAssignment {
+function infoEntry(spec: MethodSpec, bothWays: boolean): ts.PropertyAssignment {
   const value = f.createObjectLiteralExpression([
     f.createPropertyAssignment("kind", f.createStringLiteral(spec.kind)),
-    f.createPropertyAssignment("direction", f.createStringLiteral(spec.direction)),
+    f.createPropertyAssignment("direction", f.createStringLiteral(bothWays ? "both" : spec.direction)),
     f.createPropertyAssignment("experimental", spec.experimental ? f.createTrue() : f.createFalse()),
     f.createPropertyAssignment("since", f.createStringLiteral(spec.since)),
   ]);
@@ -89,7 +104,18 @@ function infoEntry(spec: MethodSpec): ts.PropertyAssignment {
 }
 
 function methodInfoTable(model: ProtocolModel): ts.VariableStatement {
-  const entries = methodGroups.flatMap((group) => methodsOf(model, group.direction, group.kind).map(infoEntry));
+  // One entry per method name: a method both peers send (MCP's ping) is listed once, "both".
+  const directions = new Map<string, Set<string>>();
+  for (const spec of model.methods) directions.set(spec.method, (directions.get(spec.method) ?? new Set()).add(spec.direction));
+  const listed = new Set<string>();
+  const entries: ts.PropertyAssignment[] = [];
+  for (const group of methodGroups) {
+    for (const spec of methodsOf(model, group.direction, group.kind)) {
+      if (listed.has(spec.method)) continue;
+      listed.add(spec.method);
+      entries.push(infoEntry(spec, (directions.get(spec.method)?.size ?? 0) > 1));
+    }
+  }
   const table = f.createObjectLiteralExpression(entries, true);
   // `satisfies` over the mapped type proves the table lists every method and nothing else.
   const shape = f.createTypeReferenceNode("MethodInfoTable");
@@ -100,9 +126,7 @@ function methodInfoTable(model: ProtocolModel): ts.VariableStatement {
 }
 
 function experimentalSet(model: ProtocolModel): ts.VariableStatement {
-  const names = model.methods
-    .filter((spec) => spec.experimental)
-    .map((spec) => spec.method)
+  const names = [...new Set(model.methods.filter((spec) => spec.experimental).map((spec) => spec.method))]
     .sort(compareCodeUnits)
     .map((method) => methodLiteral(method));
   const init = f.createNewExpression(f.createIdentifier("Set"), [f.createTypeReferenceNode("Method")], [f.createArrayLiteralExpression(names, true)]);
@@ -121,21 +145,26 @@ function methodTypeAlias(group: MethodGroup): ts.TypeAliasDeclaration {
 
 // Model-independent declarations that name the four maps above (their names are fixed).
 const helperTypes = `
-/** Every method of the protocol, either direction, mapped to its params (and result for requests). */
+/**
+ * Every method of the protocol, either direction, mapped to its params (and result for
+ * requests). A method both peers send (MCP's \`ping\`) is in two maps; here it has what both
+ * say, so typed code for one direction reads that direction's map (\`ClientRequests[M]\`).
+ */
 export type MethodMap = ClientRequests & ClientNotifications & ServerRequests & ServerNotifications;
 /** Every method name. */
 export type Method = keyof MethodMap & string;
 /** Requests in either direction. */
 export type RequestMap = ClientRequests & ServerRequests;
 export type RequestMethod = keyof RequestMap & string;
-/** The params type of a method (\`undefined\` for a method without params). */
+/** The params type of a method (\`undefined\` for a method without params; \`T | undefined\` when they may be left out). */
 export type ParamsOf<M extends Method> = MethodMap[M]["params"];
 /** The result type of a request (\`unknown\` when the registry does not name one). */
 export type ResultOf<M extends RequestMethod> = RequestMap[M]["result"];
 /** What \`methodInfo\` records for each method. */
 export interface MethodInfo {
   readonly kind: "request" | "notification";
-  readonly direction: "clientToServer" | "serverToClient";
+  /** Who sends it; "both" for a method either peer may send (the same kind both ways). */
+  readonly direction: "clientToServer" | "serverToClient" | "both";
   readonly experimental: boolean;
   readonly since: string;
 }

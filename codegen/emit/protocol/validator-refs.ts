@@ -16,10 +16,13 @@ const f = ts.factory;
 
 /** The folder of the generated validators, relative to the output directory. */
 const VALIDATORS_DIR = "validators";
+/** protocol/validation.ts's wrapper for params a peer may leave out. */
+const ALLOW_ABSENT = "allowAbsent";
 
 export class ValidatorRefs {
   private readonly types: TypeIndex;
   private readonly used = new Map<string, readonly string[]>();
+  private wrapsAbsent = false;
 
   /** `fromDir` is the output folder of the file that will hold the references ("server"). */
   constructor(model: ProtocolModel, private readonly fromDir: string) {
@@ -34,14 +37,29 @@ export class ValidatorRefs {
     return f.createPropertyAccessExpression(f.createIdentifier(alias), validateFunctionName(type));
   }
 
-  /** One `import * as … from` per namespace referenced so far, sorted by path. */
+  /**
+   * The check of a method's params: `validators_v2.validateX`, wrapped in `allowAbsent(…)`
+   * when a peer may leave them out; undefined for a method without params.
+   */
+  forParams(spec: MethodSpec): ts.Expression | undefined {
+    const validator = this.forType(spec.params, spec);
+    if (validator === undefined || spec.paramsOptional !== true) return validator;
+    this.wrapsAbsent = true;
+    return f.createCallExpression(f.createIdentifier(ALLOW_ABSENT), undefined, [validator]);
+  }
+
+  /** One `import * as … from` per namespace referenced so far, sorted by path (and `allowAbsent` when used). */
   importDeclarations(): ts.ImportDeclaration[] {
-    return [...this.used.entries()]
+    const namespaces = [...this.used.entries()]
       .map(([alias, namespace]) => ({ alias, specifier: moduleSpecifier(this.fromDir, posix.join(VALIDATORS_DIR, ...namespace, "index.ts")) }))
       .sort((a, b) => compareCodeUnits(a.specifier, b.specifier))
       .map(({ alias, specifier }) =>
         f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier(alias))), f.createStringLiteral(specifier)),
       );
+    if (!this.wrapsAbsent) return namespaces;
+    const named = f.createNamedImports([f.createImportSpecifier(false, undefined, f.createIdentifier(ALLOW_ABSENT))]);
+    const allowAbsent = f.createImportDeclaration(undefined, f.createImportClause(false, undefined, named), f.createStringLiteral(moduleSpecifier(this.fromDir, "protocol/validation.ts")));
+    return [allowAbsent, ...namespaces];
   }
 
   private aliasFor(type: NamedType): string {

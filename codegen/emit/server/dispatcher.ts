@@ -15,7 +15,7 @@ const f = ts.factory;
 const declarations = `
 import { ErrorCodes, internalError, invalidParams, isRpcError, methodNotFound, RpcError } from "../runtime/errors.js";
 import type { JsonRpcErrorObject } from "../runtime/jsonrpc.js";
-import type { ClientNotificationMethod, ClientRequestMethod, ParamsOf } from "../protocol/methods.js";
+import type { ClientNotificationMethod, ClientNotifications, ClientRequestMethod, ClientRequests } from "../protocol/methods.js";
 import { problemOf, type Validator } from "../protocol/validation.js";
 import type { ClientNotificationHandlers, ClientRequestHandlers } from "./handlers.js";
 
@@ -62,6 +62,9 @@ interface NotificationRoute<Ctx> {
   /** Called only with params that passed \`params\`. */
   readonly run: (params: unknown, ctx: Ctx) => Promise<void>;
 }
+
+/** Routes by method name; typed by string so that a protocol with no methods one way still looks up. */
+type RouteTable<Route> = { readonly [method: string]: Route };
 `;
 
 const implementation = `
@@ -70,8 +73,8 @@ const implementation = `
  * \`Promise.resolve().then(...)\`, so a synchronous throw becomes an error answer too.
  */
 export function createDispatcher<Ctx>(handlers: DispatcherHandlers<Ctx>, options: DispatcherOptions = {}): Dispatcher<Ctx> {
-  const requests = requestRoutes(handlers.requests);
-  const notifications = notificationRoutes(handlers.notifications);
+  const requests: RouteTable<RequestRoute<Ctx>> = requestRoutes(handlers.requests);
+  const notifications: RouteTable<NotificationRoute<Ctx>> = notificationRoutes(handlers.notifications);
   const report = (error: unknown, method: string): void => {
     // The hook is diagnostics; a hook that throws must not change what the peer is told.
     try {
@@ -134,7 +137,7 @@ export function createDispatcher<Ctx>(handlers: DispatcherHandlers<Ctx>, options
 }
 
 /** Own properties only, so that "toString" or "__proto__" never reach Object.prototype. */
-function lookup<T>(table: { readonly [method: string]: T }, method: string): T | undefined {
+function lookup<T>(table: RouteTable<T>, method: string): T | undefined {
   return Object.hasOwn(table, method) ? table[method] : undefined;
 }
 `;
@@ -144,15 +147,17 @@ function property(name: string, value: ts.Expression | undefined): ts.PropertyAs
 }
 
 /**
- * `run: (params, ctx) => handlers["m"](params as ParamsOf<"m">, ctx)`; a method without params
- * hands its handler `undefined`, whatever the peer sent.
+ * `run: (params, ctx) => handlers["m"](params as ClientRequests["m"]["params"], ctx)`; a method
+ * without params hands its handler `undefined`, whatever the peer sent.
  */
 function runProperty(spec: MethodSpec): ts.PropertyAssignment {
   const method = methodLiteral(spec.method);
   const handler = f.createElementAccessExpression(f.createIdentifier("handlers"), method);
+  const map = spec.kind === "request" ? "ClientRequests" : "ClientNotifications";
+  const entry = f.createIndexedAccessTypeNode(f.createTypeReferenceNode(map), f.createLiteralTypeNode(methodLiteral(spec.method)));
   const paramsArg = spec.params === null
     ? f.createIdentifier("undefined")
-    : f.createAsExpression(f.createIdentifier("params"), f.createTypeReferenceNode("ParamsOf", [f.createLiteralTypeNode(methodLiteral(spec.method))]));
+    : f.createAsExpression(f.createIdentifier("params"), f.createIndexedAccessTypeNode(entry, f.createLiteralTypeNode(f.createStringLiteral("params"))));
   const parameters = [spec.params === null ? "_params" : "params", "ctx"].map((name) => f.createParameterDeclaration(undefined, undefined, name));
   const body = f.createCallExpression(handler, undefined, [paramsArg, f.createIdentifier("ctx")]);
   return f.createPropertyAssignment("run", f.createArrowFunction(undefined, undefined, parameters, undefined, undefined, body));
@@ -176,7 +181,7 @@ function routesFunction(name: string, handlersType: string, routeType: string, m
 
 function routeEntry(spec: MethodSpec, validators: ValidatorRefs): ts.PropertyAssignment {
   const fields = [
-    ...property("params", validators.forType(spec.params, spec)),
+    ...property("params", validators.forParams(spec)),
     ...(spec.kind === "request" ? property("result", validators.forType(spec.result, spec)) : []),
     runProperty(spec),
   ];

@@ -44,7 +44,9 @@ function paramsType(spec: MethodSpec): ts.TypeNode {
 }
 
 function paramsParameter(spec: MethodSpec): ts.ParameterDeclaration[] {
-  return spec.params === null ? [] : [f.createParameterDeclaration(undefined, undefined, "params", undefined, paramsType(spec))];
+  if (spec.params === null) return [];
+  const optional = spec.paramsOptional === true ? f.createToken(ts.SyntaxKind.QuestionToken) : undefined;
+  return [f.createParameterDeclaration(undefined, undefined, "params", optional, paramsType(spec))];
 }
 
 function senderInterface(methods: readonly MethodSpec[], names: ReadonlyMap<string, string>): ts.InterfaceDeclaration {
@@ -58,7 +60,7 @@ function senderInterface(methods: readonly MethodSpec[], names: ReadonlyMap<stri
 
 /** `threadQueueChanged: (params) => sendChecked(send, validate ? validators_v2.validate… : undefined, "thread/queue/changed", params)` */
 function senderMember(spec: MethodSpec, name: string, validators: ValidatorRefs): ts.PropertyAssignment {
-  const validator = validators.forType(spec.params, spec);
+  const validator = validators.forParams(spec);
   const check = validator === undefined
     ? f.createIdentifier("undefined")
     : f.createConditionalExpression(f.createIdentifier("validate"), undefined, validator, undefined, f.createIdentifier("undefined"));

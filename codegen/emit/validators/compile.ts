@@ -10,6 +10,8 @@ import standalone from "ajv/dist/standalone/index.js";
 import type { JsonSchemaObject, NamedType, ProtocolModel } from "../../model/model.js";
 import { knownFormat, type KnownFormat } from "../../formats/index.js";
 import { nestDefinitions } from "../bundle/definitions.js";
+import { isJsonObject } from "../../load/json-pointer.js";
+import { mapSubschemas } from "../../load/schema-walk.js";
 import { InvalidNameError } from "../shared/identifiers.js";
 import { assertTypeNames, ModuleNames, standaloneExportName } from "./names.js";
 import { usedFormats } from "./used-formats.js";
@@ -35,7 +37,7 @@ export interface CompiledValidators {
 export function compileValidators(model: ProtocolModel): CompiledValidators {
   const formats = resolveFormats(model);
   const ajv = createAjv(formats);
-  ajv.addSchema(bundleSchema(model.types));
+  ajv.addSchema(bundleSchema(model.types, (keyword) => ajv.RULES.keywords[keyword] === true));
 
   const names = new ModuleNames("validators/standalone.js");
   const refs: Record<string, string> = {};
@@ -67,8 +69,13 @@ function createAjv(formats: readonly KnownFormat[]): Ajv {
     strict: true,
     // strictTypes wants `"type": "object"` beside every `properties`; upstream's
     // ServerNotification puts a shared `properties` next to its `oneOf` of object variants,
-    // valid draft-07 that ajv compiles correctly. Every other strict check stays on.
+    // valid draft-07 that ajv compiles correctly. strictTuples (a tuple without minItems and
+    // additionalItems, e.g. from 2020-12's prefixItems) and strictRequired (a required name
+    // whose property another allOf branch defines) are lint on valid schemas, and a valid
+    // schema must never stop codegen. Unknown keywords never get here (see compileForm).
     strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
     code: { source: true, esm: true, lines: false, optimize: true, formats: new Name(FORMATS_BINDING) },
   });
   for (const format of formats) ajv.addFormat(format.name, format.definition);
@@ -90,15 +97,30 @@ function resolveFormats(model: ProtocolModel): KnownFormat[] {
 /**
  * One schema holding every type under `definitions`, nested by namespace the way type ids
  * are, so the normal-form refs (`#/definitions/v2/X`) resolve inside it unchanged.
+ * `isKeyword` says which keywords the compiling ajv knows; see compileForm.
  */
-export function bundleSchema(types: readonly NamedType[]): JsonSchemaObject {
-  return { $id: BUNDLE_ID, definitions: nestDefinitions(types, withoutDocumentKeywords) };
+export function bundleSchema(types: readonly NamedType[], isKeyword: (keyword: string) => boolean): JsonSchemaObject {
+  return { $id: BUNDLE_ID, definitions: nestDefinitions(types, (type) => compileForm(type.schema, isKeyword, true) as JsonSchemaObject) };
 }
 
-// `$schema` only means something at a document's root; inside the bundle it would be noise.
-function withoutDocumentKeywords(type: NamedType): JsonSchemaObject {
-  const schema = type.schema;
-  if (!Object.hasOwn(schema, "$schema")) return schema;
-  const { $schema: _ignored, ...rest } = schema;
-  return rest;
+/**
+ * What ajv compiles of a schema: without the keywords that validate nothing — the author's
+ * annotations (`x-…`, `enumDescriptions`; the model keeps them, ajv's strict mode would throw
+ * on them), `$schema` inside the bundle, `then`/`else` without `if` and `additionalItems`
+ * beside a non-array `items` (ignored by the spec; the loader warns about them).
+ */
+function compileForm(schema: unknown, isKeyword: (keyword: string) => boolean, root = false): unknown {
+  if (!isJsonObject(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (!isKeyword(keyword) || (root && keyword === "$schema") || ignoredBeside(keyword, schema)) continue;
+    out[keyword] = mapSubschemas(keyword, value, (subschema) => compileForm(subschema, isKeyword));
+  }
+  return out;
+}
+
+function ignoredBeside(keyword: string, schema: Record<string, unknown>): boolean {
+  if (keyword === "then" || keyword === "else") return !("if" in schema);
+  if (keyword === "additionalItems") return !Array.isArray(schema["items"]);
+  return false;
 }
