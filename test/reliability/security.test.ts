@@ -141,7 +141,7 @@ describe("hostile strings in every field", () => {
     // The thread row holds the strings as values.
     expect(storedThread(harness.dbPath, threadId)).toMatchObject({ cwd, model, model_provider: modelProvider });
     // Busy, so queued turns stay queued and can be read back.
-    await client.client.request("turn/start", { threadId, input: [{ type: "text", text: "busy" }] });
+    await client.client.request("turn/start", { threadId, input: [{ type: "text", text: "busy", text_elements: [] }] });
     const queued = [];
     for (const text of HOSTILE) {
       queued.push(
