@@ -52,6 +52,8 @@ export interface CheckRequest {
   /** As given on the command line (it appears in labels). */
   readonly schema: string;
   readonly out: string;
+  /** Flags that change what is generated (e.g. `--defaulted-params optional`), "" for none. */
+  readonly generation?: string;
 }
 
 interface StoredRecord {
@@ -97,6 +99,7 @@ async function digestInputs(request: CheckRequest, settings: CheckRecordSettings
   field(request.cwd);
   field(request.schema);
   field(request.out);
+  field(request.generation ?? "");
   field(lock);
   for (const [label, files] of [
     ["codegen", codegenFiles],
@@ -181,7 +184,7 @@ async function pruneRecords(directory: string): Promise<void> {
 }
 
 function recordFile(request: CheckRequest, directory: string): string {
-  const key = createHash("sha256").update(JSON.stringify([request.cwd, request.schema, request.out])).digest("hex").slice(0, 32);
+  const key = createHash("sha256").update(JSON.stringify([request.cwd, request.schema, request.out, request.generation ?? ""])).digest("hex").slice(0, 32);
   return path.join(directory, `${key}.json`);
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { defaultedParamsModes, type DefaultedParams } from "../emit/types/defaulted-properties.js";
 
 /** What the user asked for, after parsing; every path is as given (relative to cwd). */
 export interface CliOptions {
@@ -6,6 +7,8 @@ export interface CliOptions {
   readonly out: string;
   readonly check: boolean;
   readonly scaffold: string | undefined;
+  /** Whether defaulted properties are required in types clients write (see codegen/emit/types). */
+  readonly defaultedParams: DefaultedParams;
   readonly help: boolean;
 }
 
@@ -26,17 +29,23 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
         out: { type: "string" },
         check: { type: "boolean" },
         scaffold: { type: "string" },
+        "defaulted-params": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
   } catch (cause) {
     return { ok: false, message: `${(cause as Error).message}; see --help` };
   }
+  const defaultedParams = defaultedParamsModes.find((mode) => mode === (values["defaulted-params"] ?? "required"));
+  if (defaultedParams === undefined) {
+    return { ok: false, message: `--defaulted-params must be one of ${defaultedParamsModes.join(", ")} (got "${values["defaulted-params"]}"); see --help` };
+  }
   const options: CliOptions = {
     schema: values.schema ?? defaultSchemaPath,
     out: values.out ?? defaultOutDir,
     check: values.check ?? false,
     scaffold: values.scaffold,
+    defaultedParams,
     help: values.help ?? false,
   };
   for (const name of ["schema", "out", "scaffold"] as const) {
@@ -64,12 +73,20 @@ Options:
                    unified diff of every drifted, missing or extra generated file.
   --scaffold DIR   Write starter files (e.g. handler stubs) into DIR, skipping every file
                    that already exists; nothing else is generated.
+  --defaulted-params required|optional
+                   A property that is not required but has a default (and is not
+                   nullable) is required in the types, as ts-rs writes it: the sender
+                   always writes it (required, the default). optional keeps it optional
+                   in every type clients write (request params, server-request results).
   -h, --help       Show this help.
 
 Subcommands:
   diff --base <git-ref|dir|bundle> [--format text|json|github] [--fail-on LEVEL]
                    Classify every schema change against a base by who it breaks
                    (see docs/protocol-evolution.md; \`npm run codegen -- diff --help\`).
+  fidelity --schema BUNDLE --reference TS_DIR [--format text|json]
+                   Compare the types generated for BUNDLE with ts-rs's output in TS_DIR,
+                   type for type (see docs/codex-fidelity.md).
 
 Exit codes:
   0  success (with --check: the output is up to date)

@@ -7,7 +7,7 @@
 import type { JsonSchema, JsonSchemaObject } from "../../model/model.js";
 import { compareCodeUnits } from "../shared/order.js";
 import type { RefResolver } from "./schema-to-type.js";
-import { isPlainObject, schemaList } from "./schema-shape.js";
+import { isPlainObject, referencedAlone, schemaList } from "./schema-shape.js";
 
 export function docLines(schema: JsonSchema, resolve: RefResolver): string[] {
   if (typeof schema !== "object") return [];
@@ -68,14 +68,6 @@ function branchLabel(branch: JsonSchemaObject, index: number, resolve: RefResolv
   if (typeof branch.title === "string" && branch.title !== "") return branch.title;
   if (keys.length > 0) return `{ ${keys.join(", ")} }`;
   return `variant ${index + 1}`;
-}
-
-/** The `$ref` of a branch that is only a reference: `{$ref}`, or `{allOf: [{$ref}]}` (schemars' way to describe one). */
-function referencedAlone(branch: JsonSchemaObject): string | undefined {
-  if (typeof branch.$ref === "string") return branch.$ref;
-  const parts = schemaList(branch.allOf);
-  const only = parts.length === 1 ? parts[0] : undefined;
-  return typeof only === "object" && typeof only.$ref === "string" && !("properties" in branch) ? only.$ref : undefined;
 }
 
 function singleValue(schema: JsonSchemaObject): { value: unknown } | undefined {

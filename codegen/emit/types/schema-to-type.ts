@@ -9,8 +9,9 @@
  * - Anything unconstrained (`{}`, `true`, no `type`) → the built-in `JsonValue` type (as
  *   ts-rs writes `serde_json::Value`), never `any` or `unknown`: a value that came from JSON
  *   and can go back to it.
- * - An object with `properties` gets no index signature, whatever `additionalProperties`
- *   says (as ts-rs), unless `additionalProperties` is a schema: then `& { [key in string]?: T }`.
+ * - An object with `properties` gets no index signature when `additionalProperties` is absent
+ *   or `false` (as ts-rs writes a struct); a schema or `true` adds `& { [key in string]?: T }`
+ *   (`true` → `JsonValue`), as ts-rs writes a struct with a `#[serde(flatten)]` map.
  * - An object without `properties`:
  *   - `additionalProperties` a schema or `true`: a map, `{ [key in string]?: T }` (`true` →
  *     `JsonValue`), as ts-rs writes `HashMap` and `serde_json::Map`;
@@ -140,6 +141,7 @@ function objectTypeNode(schema: JsonSchemaObject, context: TypeContext): ts.Type
     return withDoc(signature, docLines(propertySchema, context.resolve));
   });
   const literal = f.createTypeLiteralNode(members);
+  if (additional === true) return f.createIntersectionTypeNode([literal, mapTypeNode(jsonValue(context))]);
   if (isPlainObject(additional)) {
     return f.createIntersectionTypeNode([literal, mapTypeNode(schemaToTypeNode(additional, context))]);
   }
