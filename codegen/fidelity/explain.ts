@@ -141,7 +141,8 @@ class Walker {
       const partnerIndex = this.partnerOf(member, unmatchedReference, unmatchedOurs.length);
       const origin = originOf(scopes, member, this.checker);
       if (partnerIndex < 0) {
-        this.leaf("variant-only-in-schema", innermost(origin).pointer, member, "(no such variant)");
+        const pointer = literalPointer(origin, literalValue(member)) ?? innermost(origin).pointer;
+        this.leaf("variant-only-in-schema", pointer, member, "(no such variant)");
         continue;
       }
       const [partner] = unmatchedReference.splice(partnerIndex, 1) as [ts.Type];
