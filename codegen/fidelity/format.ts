@@ -16,7 +16,7 @@ function formatText(report: FidelityReport): string {
   if (withFindings.length > 0) {
     lines.push("", "Differences, each at the schema element that causes it:");
     for (const type of withFindings) {
-      lines.push(`  ${type.reference}${type.ours === type.reference ? "" : ` (ours: ${type.ours})`}`);
+      lines.push(`  ${type.reference}${type.ours === type.reference ? "" : ` (matched by name with ours: ${type.ours})`}`);
       for (const finding of type.findings) {
         lines.push(`    ${finding.category}  ${finding.location}`);
         lines.push(`      schema: ${finding.schema}`);
