@@ -7,14 +7,13 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../codegen/cli/main.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const miniSchema = path.join(repoRoot, "test/fixtures/mini-schema");
 
 let work: string;
-let savedEnv: { dir: string | undefined; mode: string | undefined };
 
 beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), "codegen-defaulted-"));
@@ -24,16 +23,12 @@ beforeEach(async () => {
   const params = JSON.parse(await readFile(paramsFile, "utf8")) as { properties: Record<string, unknown> };
   params.properties["pinned"] = { type: "boolean", default: false };
   await writeFile(paramsFile, `${JSON.stringify(params, null, 2)}\n`);
-  savedEnv = { dir: process.env.CODEGEN_CHECK_CACHE_DIR, mode: process.env.CODEGEN_CHECK_CACHE };
-  process.env.CODEGEN_CHECK_CACHE_DIR = path.join(work, "records");
-  delete process.env.CODEGEN_CHECK_CACHE;
+  vi.stubEnv("CODEGEN_CHECK_CACHE_DIR", path.join(work, "records"));
+  vi.stubEnv("CODEGEN_CHECK_CACHE", undefined);
 });
 
 afterEach(async () => {
-  for (const [key, value] of [["CODEGEN_CHECK_CACHE_DIR", savedEnv.dir], ["CODEGEN_CHECK_CACHE", savedEnv.mode]] as const) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  vi.unstubAllEnvs();
   await rm(work, { recursive: true, force: true });
 });
 
