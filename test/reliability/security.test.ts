@@ -157,7 +157,7 @@ describe("hostile strings in every field", () => {
     }
     const listed = await client.client.request("thread/queue/list", { threadId, limit: 100 });
     expect(listed.data.map((row) => row.turnStartParams)).toEqual(queued.map((row) => row.turnStartParams));
-    expect(listed.data.map((row) => row.turnStartParams.input)).toEqual(HOSTILE.map((text) => [{ type: "text", text }]));
+    expect(listed.data.map((row) => row.turnStartParams.input)).toEqual(HOSTILE.map((text) => [{ type: "text", text, text_elements: [] }]));
     expect(listed.data.map((row) => row.turnStartParams.cwd)).toEqual(HOSTILE.map((text) => `/nonexistent/${text}`));
     const stored = storedQueueRows(harness.dbPath, threadId);
     expect(stored.map((row) => JSON.parse(row.turn_start_params_jsonb))).toEqual(queued.map((row) => row.turnStartParams));
