@@ -53,6 +53,8 @@ export interface CategoryCount {
 }
 
 export interface FidelityReport {
+  /** The JSON shape's version: fields are only ever added within a version. */
+  readonly version: 1;
   readonly schema: string;
   readonly reference: string;
   readonly namespaces: readonly NamespaceCount[];
@@ -100,6 +102,7 @@ export function fidelityReport(input: FidelityInput): FidelityReport {
     .map((result): MissingType => ({ reference: result.pair.reference.id, usedBy: importersOf(result.pair.reference, comparison.sided) }));
 
   return {
+    version: 1,
     schema: model.sourceLabel,
     reference: input.referenceLabel,
     namespaces: namespaceCounts(comparison.results),
