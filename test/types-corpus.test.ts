@@ -34,14 +34,15 @@ describe.skipIf(!existsSync(bundle))(
       if (work !== undefined) rmSync(work, { recursive: true, force: true });
     });
 
-    it("writes one file per type (82 root, 585 in v2) plus one index per namespace", () => {
+    it("writes one file per type (82 root, 585 in v2), the built-in JsonValue and one index per namespace", () => {
       const inFolder = (prefix: string) =>
         files.filter((file) => file.path.startsWith(prefix) && !file.path.slice(prefix.length).includes("/"));
       expect(inFolder("types/").map((file) => file.path)).toContain("types/index.ts");
+      expect(inFolder("types/").map((file) => file.path)).toContain("types/JsonValue.ts");
       expect(inFolder("types/v2/").map((file) => file.path)).toContain("types/v2/index.ts");
-      expect(inFolder("types/").length).toBe(82 + 1);
+      expect(inFolder("types/").length).toBe(82 + 1 + 1);
       expect(inFolder("types/v2/").length).toBe(585 + 1);
-      expect(files.length).toBe(667 + 2);
+      expect(files.length).toBe(667 + 1 + 2);
     });
 
     it("typechecks with zero diagnostics under strict NodeNext settings", () => {

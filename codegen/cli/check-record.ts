@@ -54,6 +54,8 @@ export interface CheckRequest {
   readonly out: string;
   /** --registry as given, when there is one. */
   readonly registry?: string;
+  /** Flags that change what is generated (e.g. `--defaulted-params optional`), "" for none. */
+  readonly generation?: string;
 }
 
 interface StoredRecord {
@@ -101,6 +103,7 @@ async function digestInputs(request: CheckRequest, settings: CheckRecordSettings
   field(request.schema);
   field(request.out);
   field(request.registry ?? "");
+  field(request.generation ?? "");
   field(lock);
   for (const [label, files] of [
     ["codegen", codegenFiles],
@@ -185,7 +188,7 @@ async function pruneRecords(directory: string): Promise<void> {
 }
 
 function recordFile(request: CheckRequest, directory: string): string {
-  const key = createHash("sha256").update(JSON.stringify([request.cwd, request.schema, request.out, ...(request.registry === undefined ? [] : [request.registry])])).digest("hex").slice(0, 32);
+  const key = createHash("sha256").update(JSON.stringify([request.cwd, request.schema, request.out, request.generation ?? "", ...(request.registry === undefined ? [] : [request.registry])])).digest("hex").slice(0, 32);
   return path.join(directory, `${key}.json`);
 }
 

@@ -58,7 +58,8 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   // The loader (ajv, json-schema-ref-parser), the emitters (typescript) and the diff printer
   // are imported only when needed: a --check answered by its record loads none of them.
   const records = toolkit === undefined && options.scaffold === undefined ? checkRecordSettings() : undefined;
-  const request: CheckRequest = { cwd: io.cwd, schema: options.schema, out: options.out, ...(options.registry === undefined ? {} : { registry: options.registry }) };
+  const generation = options.defaultedParams === "required" ? "" : `--defaulted-params ${options.defaultedParams}`;
+  const request: CheckRequest = { cwd: io.cwd, schema: options.schema, out: options.out, generation, ...(options.registry === undefined ? {} : { registry: options.registry }) };
   const inputsBefore = records?.directory === undefined ? undefined : await inputsDigest(request, records);
   if (options.check && records !== undefined && inputsBefore !== undefined) {
     const proven = await provenUpToDate(request, records, inputsBefore);
@@ -76,7 +77,7 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     return ExitCode.inputError;
   }
   for (const warning of loaded.warnings) io.stderr(`warning: ${formatSchemaError(warning)}\n`);
-  const kit = toolkit ?? (await defaultToolkit());
+  const kit = toolkit ?? (await defaultToolkit(options));
   const model = loaded.model;
 
   if (options.scaffold !== undefined) {
@@ -143,9 +144,9 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
 }
 
 // Imported on demand so `--help` and schema errors do not pay for loading every emitter.
-async function defaultToolkit(): Promise<Toolkit> {
-  const { allEmitters, scaffoldEmitterFor } = await import("../emit/index.js");
-  return { emitters: allEmitters, scaffoldEmitter: scaffoldEmitterFor };
+async function defaultToolkit(options: CliOptions): Promise<Toolkit> {
+  const { emittersWith, scaffoldEmitterFor } = await import("../emit/index.js");
+  return { emitters: emittersWith({ defaultedParams: options.defaultedParams }), scaffoldEmitter: scaffoldEmitterFor };
 }
 
 function upToDateMessage(outLabel: string, fileCount: number, sourceLabel: string): string {
@@ -158,5 +159,6 @@ function regenerateCommand(options: CliOptions): string {
   if (options.schema !== defaultSchemaPath) flags.push(`--schema ${options.schema}`);
   if (options.out !== defaultOutDir) flags.push(`--out ${options.out}`);
   if (options.registry !== undefined) flags.push(`--registry ${options.registry}`);
+  if (options.defaultedParams !== "required") flags.push(`--defaulted-params ${options.defaultedParams}`);
   return flags.length > 0 ? `npm run codegen -- ${flags.join(" ")}` : "npm run codegen";
 }

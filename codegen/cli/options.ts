@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { defaultedParamsModes, type DefaultedParams } from "../emit/types/defaulted-properties.js";
 
 /** What the user asked for, after parsing; every path is as given (relative to cwd). */
 export interface CliOptions {
@@ -8,6 +9,8 @@ export interface CliOptions {
   readonly scaffold: string | undefined;
   /** A registry file applied over the source's methods (completing or overriding them). */
   readonly registry: string | undefined;
+  /** Whether defaulted properties are required in types clients write (see codegen/emit/types). */
+  readonly defaultedParams: DefaultedParams;
   readonly help: boolean;
 }
 
@@ -29,11 +32,16 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
         check: { type: "boolean" },
         scaffold: { type: "string" },
         registry: { type: "string" },
+        "defaulted-params": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
   } catch (cause) {
     return { ok: false, message: `${(cause as Error).message}; see --help` };
+  }
+  const defaultedParams = defaultedParamsModes.find((mode) => mode === (values["defaulted-params"] ?? "required"));
+  if (defaultedParams === undefined) {
+    return { ok: false, message: `--defaulted-params must be one of ${defaultedParamsModes.join(", ")} (got "${values["defaulted-params"]}"); see --help` };
   }
   const options: CliOptions = {
     schema: values.schema ?? defaultSchemaPath,
@@ -41,6 +49,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     check: values.check ?? false,
     scaffold: values.scaffold,
     registry: values.registry,
+    defaultedParams,
     help: values.help ?? false,
   };
   for (const name of ["schema", "out", "scaffold", "registry"] as const) {
@@ -73,12 +82,20 @@ Options:
                    or adds methods; entries for a known method may name only what changes.
   --scaffold DIR   Write starter files (e.g. handler stubs) into DIR, skipping every file
                    that already exists; nothing else is generated.
+  --defaulted-params required|optional
+                   A property that is not required but has a default (and is not
+                   nullable) is required in the types, as ts-rs writes it: the sender
+                   always writes it (required, the default). optional keeps it optional
+                   in every type clients write (request params, server-request results).
   -h, --help       Show this help.
 
 Subcommands:
   diff --base <git-ref|dir|bundle> [--format text|json|github] [--fail-on LEVEL]
                    Classify every schema change against a base by who it breaks
                    (see docs/protocol-evolution.md; \`npm run codegen -- diff --help\`).
+  fidelity --schema BUNDLE --reference TS_DIR [--format text|json]
+                   Compare the types generated for BUNDLE with ts-rs's output in TS_DIR,
+                   type for type (see docs/codex-fidelity.md).
 
 Exit codes:
   0  success (with --check: the output is up to date)

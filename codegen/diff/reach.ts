@@ -4,7 +4,7 @@
  * Also: which named types a model's methods reach at all (for types no method uses).
  */
 import type { ProtocolModel, TypeId } from "../model/model.js";
-import { typeIdFromRef } from "../model/model.js";
+import { typesReachableFrom } from "../model/reach.js";
 import type { MethodRoot } from "./methods.js";
 import type { PairRecord } from "./pairs.js";
 import type { PathSegment } from "./path.js";
@@ -62,32 +62,7 @@ export function closure(records: readonly PairRecord[]): Set<string> {
   return seen;
 }
 
-function collectRefs(value: unknown, into: TypeId[]): void {
-  if (Array.isArray(value)) {
-    for (const item of value) collectRefs(item, into);
-  } else if (typeof value === "object" && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      if (key === "$ref" && typeof item === "string") {
-        const id = typeIdFromRef(item);
-        if (id !== undefined) into.push(id);
-      } else {
-        collectRefs(item, into);
-      }
-    }
-  }
-}
-
 /** Type ids reachable from any method's params or result. */
 export function reachableTypes(model: ProtocolModel): Set<TypeId> {
-  const byId = new Map(model.types.map((type) => [type.id, type]));
-  const stack = model.methods.flatMap((method) => [method.params, method.result]).filter((id): id is TypeId => id !== null);
-  const seen = new Set<TypeId>();
-  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const refs: TypeId[] = [];
-    collectRefs(byId.get(id)?.schema, refs);
-    stack.push(...refs);
-  }
-  return seen;
+  return typesReachableFrom(model, model.methods.flatMap((method) => [method.params, method.result]));
 }

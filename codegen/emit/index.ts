@@ -5,22 +5,18 @@ import { emitProtocol } from "./protocol/index.js";
 import { emitRuntime } from "./runtime/index.js";
 import { emitServer } from "./server/index.js";
 import { handlerStubsEmitterFor } from "./server/scaffold.js";
-import { emitTypes } from "./types/index.js";
+import { defaultTypesEmitterOptions, typesEmitter, type TypesEmitterOptions } from "./types/index.js";
 import { emitValidators } from "./validators/index.js";
 
 /**
  * Every emitter, in the order their files are listed. Each is one function from the
- * resolved model to files (see docs/DESIGN.md).
+ * resolved model to files (see docs/DESIGN.md); `options` tune the types emitter.
  */
-export const allEmitters: readonly Emitter[] = [
-  emitTypes,
-  emitValidators,
-  emitProtocol,
-  emitServer,
-  emitClient,
-  emitRuntime,
-  emitBundle,
-];
+export function emittersWith(options: TypesEmitterOptions): readonly Emitter[] {
+  return [typesEmitter(options), emitValidators, emitProtocol, emitServer, emitClient, emitRuntime, emitBundle];
+}
+
+export const allEmitters: readonly Emitter[] = emittersWith(defaultTypesEmitterOptions);
 
 /**
  * The stub handlers for `--scaffold DIR` (one per client→server method, never overwriting),

@@ -10,7 +10,7 @@ export type InitializeCapabilities = {
      *
      * @default false
      */
-    experimentalApi?: boolean;
+    experimentalApi: boolean;
     /**
      * Exact notification method names that should be suppressed for this connection (for example `thread/started`).
      */

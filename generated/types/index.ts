@@ -5,5 +5,6 @@ export type { ClientInfo } from "./ClientInfo.js";
 export type { InitializeCapabilities } from "./InitializeCapabilities.js";
 export type { InitializeParams } from "./InitializeParams.js";
 export type { InitializeResponse } from "./InitializeResponse.js";
+export type { JsonValue } from "./JsonValue.js";
 
 export * as v2 from "./v2/index.js";

@@ -29,7 +29,7 @@ describeEachBackend("queue scenarios", (backend) => describe.each(TRANSPORTS)("o
 
     const first = await queueTurn(client, threadId, "queued one");
     expect(first.status).toEqual({ type: "pending" });
-    expect(first.turnStartParams.input).toEqual([{ type: "text", text: "queued one" }]);
+    expect(first.turnStartParams.input).toEqual([{ type: "text", text: "queued one", text_elements: [] }]);
     expect((await client.next("thread/queue/changed")).queuedTurns.map((t) => t.id)).toEqual([first.id]);
     expect((await client.next("thread/queue/changed")).queuedTurns).toEqual([]);
     const started = await client.next("turn/started");

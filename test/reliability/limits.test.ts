@@ -117,8 +117,8 @@ describe("the turn input size limit", () => {
       turnStartParams: {
         threadId,
         input: [
-          { type: "text", text: "é".repeat(limit - 1) },
-          { type: "text", text: "z" },
+          { type: "text", text: "é".repeat(limit - 1), text_elements: [] },
+          { type: "text", text: "z", text_elements: [] },
           // Not text: does not count.
           { type: "image", url: `https://example.com/${"p".repeat(10_000)}` },
         ],

@@ -141,7 +141,7 @@ describe("hostile strings in every field", () => {
     // The thread row holds the strings as values.
     expect(storedThread(harness.dbPath, threadId)).toMatchObject({ cwd, model, model_provider: modelProvider });
     // Busy, so queued turns stay queued and can be read back.
-    await client.client.request("turn/start", { threadId, input: [{ type: "text", text: "busy" }] });
+    await client.client.request("turn/start", { threadId, input: [{ type: "text", text: "busy", text_elements: [] }] });
     const queued = [];
     for (const text of HOSTILE) {
       queued.push(
@@ -157,7 +157,7 @@ describe("hostile strings in every field", () => {
     }
     const listed = await client.client.request("thread/queue/list", { threadId, limit: 100 });
     expect(listed.data.map((row) => row.turnStartParams)).toEqual(queued.map((row) => row.turnStartParams));
-    expect(listed.data.map((row) => row.turnStartParams.input)).toEqual(HOSTILE.map((text) => [{ type: "text", text }]));
+    expect(listed.data.map((row) => row.turnStartParams.input)).toEqual(HOSTILE.map((text) => [{ type: "text", text, text_elements: [] }]));
     expect(listed.data.map((row) => row.turnStartParams.cwd)).toEqual(HOSTILE.map((text) => `/nonexistent/${text}`));
     const stored = storedQueueRows(harness.dbPath, threadId);
     expect(stored.map((row) => JSON.parse(row.turn_start_params_jsonb))).toEqual(queued.map((row) => row.turnStartParams));

@@ -2,7 +2,7 @@ import type { QueuedTurn, TurnStartParams } from "../../generated/types/v2/index
 import type { TestClient } from "./test-client.js";
 
 export function textTurn(threadId: string, text: string, extra: Partial<TurnStartParams> = {}): TurnStartParams {
-  return { threadId, input: [{ type: "text", text }], ...extra };
+  return { threadId, input: [{ type: "text", text, text_elements: [] }], ...extra };
 }
 
 export async function startThread(client: TestClient, ephemeral = false): Promise<string> {

@@ -50,4 +50,17 @@ describe("emitTypes rejects names it cannot emit", () => {
     const model = modelOf([namedType("v2/Thread", { type: "object", properties: { turn: ref("v2/Turn") } })]);
     expect(() => emitTypes(model)).toThrow('type "v2/Thread" (schema/v2/Thread.json): $ref "#/definitions/v2/Turn" does not name a type in the model');
   });
+
+  it("throws when the schema's own root JsonValue would meet the built-in one", () => {
+    const model = modelOf([namedType("JsonValue", { type: "string" }), namedType("v2/Config", { type: "object", additionalProperties: true })]);
+    expect(() => emitTypes(model)).toThrow(
+      'type "JsonValue" (schema/JsonValue.json): the root name "JsonValue" is the types emitter\'s built-in for schemas that constrain nothing',
+    );
+  });
+
+  it("keeps the schema's own root JsonValue when nothing needs the built-in", () => {
+    const model = modelOf([namedType("JsonValue", { type: "string" }), namedType("v2/Uses", ref("JsonValue"))]);
+    const file = emitTypes(model).find((f) => f.path === "types/JsonValue.ts");
+    expect(file?.contents).toContain("export type JsonValue = string;");
+  });
 });

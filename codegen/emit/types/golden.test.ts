@@ -2,14 +2,50 @@ import { readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { ProtocolModel } from "../../model/model.js";
-import { emitTypes } from "./index.js";
+import type { Emitter, MethodSpec, ProtocolModel } from "../../model/model.js";
+import { emitTypes, typesEmitter } from "./index.js";
 import { modelOf, namedType, ref } from "./test-support.js";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "__fixtures__");
 
+/** A request in the model's registry, for cases whose output depends on who writes a type. */
+function request(method: string, direction: MethodSpec["direction"], params: string, result: string): MethodSpec {
+  return {
+    method, kind: "request", direction, params, result, experimental: false, since: "test", description: "",
+    source: { file: "schema/protocol.json", pointer: "" },
+  };
+}
+
+/** Schemas with defaulted properties, used by a client→server and a server→client request. */
+const defaultsModel: ProtocolModel = {
+  ...modelOf([
+    namedType("v2/Options", {
+      type: "object",
+      properties: {
+        name: { type: "string" },
+        limit: { type: "integer", format: "uint32", default: 25 },
+        tags: { type: "array", items: { type: "string" }, default: [] },
+        mode: { allOf: [ref("v2/Mode")], default: "fast" },
+        cursor: { type: ["string", "null"], default: null },
+        detail: { anyOf: [ref("v2/Mode"), { type: "null" }], default: "fast" },
+        note: { type: "string" },
+      },
+      required: ["name"],
+    }),
+    namedType("v2/Mode", { type: "string", enum: ["fast", "thorough"] }),
+    namedType("v2/StartParams", { type: "object", properties: { options: ref("v2/Options") }, required: ["options"] }),
+    namedType("v2/StartResponse", { type: "object", properties: { started: { type: "boolean", default: true } } }),
+    namedType("v2/AskParams", { type: "object", properties: { urgent: { type: "boolean", default: false } } }),
+    namedType("v2/AskResponse", { type: "object", properties: { accepted: { type: "boolean", default: false } } }),
+  ]),
+  methods: [
+    request("start", "clientToServer", "v2/StartParams", "v2/StartResponse"),
+    request("ask", "serverToClient", "v2/AskParams", "v2/AskResponse"),
+  ],
+};
+
 /** Each case is a small hand-built model; its expected output lives in __fixtures__/<case>/. */
-const cases: Record<string, ProtocolModel> = {
+const cases: Record<string, ProtocolModel | { model: ProtocolModel; emitter: Emitter }> = {
   nullable: modelOf([
     namedType("v2/Reason", { type: "string" }),
     namedType("v2/Nullable", {
@@ -128,6 +164,80 @@ const cases: Record<string, ProtocolModel> = {
     }),
     namedType("v2/Thread", { type: "object", properties: { id: { type: "string" } }, required: ["id"] }),
   ]),
+  "empty-object": modelOf([
+    namedType("v2/EmptyResponse", { type: "object" }),
+    namedType("v2/ClosedEmpty", { type: "object", properties: {}, additionalProperties: false }),
+    namedType("v2/Holder", {
+      type: "object",
+      properties: {
+        emptyOrNull: { type: ["object", "null"] },
+        textOrObject: { type: ["string", "object"] },
+        patterned: { type: "object", patternProperties: { "^x-": { type: "string" } } },
+        anyMap: { type: "object", additionalProperties: true },
+        anything: true,
+      },
+      required: ["emptyOrNull", "textOrObject", "patterned", "anyMap", "anything"],
+    }),
+  ]),
+  // A type named Record shadows the global in files that import it: the empty struct is spelled out.
+  "record-shadowed": modelOf([
+    namedType("v2/Record", { type: "object", properties: { id: { type: "string" } }, required: ["id"] }),
+    namedType("v2/UsesRecord", {
+      type: "object",
+      properties: { record: ref("v2/Record"), nothing: { type: "object" } },
+      required: ["record", "nothing"],
+    }),
+  ]),
+  defaults: defaultsModel,
+  "defaults-optional-params": { model: defaultsModel, emitter: typesEmitter({ defaultedParams: "optional" }) },
+  "branch-docs": modelOf([
+    namedType("v2/Detail", { description: "How much detail.", type: "string", enum: ["low", "high"] }),
+    namedType("v2/Decision", {
+      description: "What the user decided.",
+      oneOf: [
+        { description: "Go ahead.", type: "string", enum: ["approved"] },
+        { description: "Stop here.\n\nNothing runs.", const: "denied" },
+        {
+          description: "Approved with an amendment.",
+          title: "AmendedDecision",
+          type: "object",
+          properties: { amended: { type: "object", properties: { rule: { type: "string" } }, required: ["rule"] } },
+          required: ["amended"],
+          additionalProperties: false,
+        },
+        { description: "A detail level, referred to.", allOf: [ref("v2/Detail")] },
+        { type: "string", enum: ["undocumented"] },
+      ],
+    }),
+    namedType("v2/Input", {
+      type: "object",
+      properties: {
+        kind: {
+          description: "The input's kind.",
+          anyOf: [
+            {
+              description: "An image.",
+              type: "object",
+              properties: { type: { const: "image" } },
+              required: ["type"],
+              oneOf: [
+                { description: "By URL.", type: "object", properties: { url: { type: "string" } }, required: ["url"] },
+                { description: "By uploaded file.", type: "object", properties: { fileId: { type: "string" } }, required: ["fileId"] },
+              ],
+            },
+            { description: "Some text.", type: "object", properties: { type: { const: "text" }, text: { type: "string" } }, required: ["type", "text"] },
+          ],
+        },
+      },
+      required: ["kind"],
+    }),
+    namedType("v2/Extended", {
+      allOf: [
+        { description: "The common part: an id.", type: "object", properties: { id: { type: "string" } }, required: ["id"] },
+        { description: "The extension.", type: "object", properties: { extra: { type: "boolean" } } },
+      ],
+    }),
+  ]),
   empty: modelOf([]),
   tsdoc: modelOf([
     namedType("v2/Documented", {
@@ -145,9 +255,10 @@ const cases: Record<string, ProtocolModel> = {
 };
 
 describe("emitTypes golden output", () => {
-  for (const [name, model] of Object.entries(cases)) {
+  for (const [name, entry] of Object.entries(cases)) {
+    const { model, emitter } = "model" in entry ? entry : { model: entry, emitter: emitTypes };
     it(`${name}: matches __fixtures__/${name}/`, async () => {
-      const files = emitTypes(model);
+      const files = emitter(model);
       for (const file of files) {
         await expect(file.contents).toMatchFileSnapshot(join(fixtures, name, file.path));
       }
@@ -159,7 +270,10 @@ describe("emitTypes golden output", () => {
   }
 
   it("emits the same bytes on every run", () => {
-    for (const model of Object.values(cases)) expect(emitTypes(model)).toEqual(emitTypes(model));
+    for (const entry of Object.values(cases)) {
+      const { model, emitter } = "model" in entry ? entry : { model: entry, emitter: emitTypes };
+      expect(emitter(model)).toEqual(emitter(model));
+    }
   });
 });
 

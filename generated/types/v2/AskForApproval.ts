@@ -7,12 +7,12 @@ export type AskForApproval = ("untrusted" | "on-failure" | "on-request" | "never
         /**
          * @default false
          */
-        request_permissions?: boolean;
+        request_permissions: boolean;
         rules: boolean;
         sandbox_approval: boolean;
         /**
          * @default false
          */
-        skill_approval?: boolean;
+        skill_approval: boolean;
     };
 };

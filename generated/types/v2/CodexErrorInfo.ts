@@ -7,6 +7,12 @@ import type { NonSteerableTurnKind } from "./NonSteerableTurnKind.js";
  * This translation layer make sure that we expose codex error code in camel case.
  *
  * When an upstream HTTP status is available (for example, from the Responses API or a provider), it is forwarded in `httpStatusCode` on the relevant `codexErrorInfo` variant.
+ *
+ * Variants:
+ * - `{ responseStreamConnectionFailed }`: Failed to connect to the response SSE stream.
+ * - `{ responseStreamDisconnected }`: The response SSE stream disconnected in the middle of a turn before completion.
+ * - `{ responseTooManyFailedAttempts }`: Reached the retry limit for responses.
+ * - `{ activeTurnNotSteerable }`: Returned when `turn/start` or `turn/steer` is submitted while the current active turn cannot accept same-turn steering, for example `/review` or manual `/compact`.
  */
 export type CodexErrorInfo = ("contextWindowExceeded" | "usageLimitExceeded" | "serverOverloaded" | "cyberPolicy" | "internalServerError" | "unauthorized" | "badRequest" | "threadRollbackFailed" | "sandboxError" | "other") | {
     httpConnectionFailed: {

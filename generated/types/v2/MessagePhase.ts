@@ -5,5 +5,11 @@
  * Classifies an assistant message as interim commentary or final answer text.
  *
  * Providers do not emit this consistently, so callers must treat `None` as "phase unknown" and keep compatibility behavior for legacy models.
+ *
+ * Variants:
+ * - `"commentary"`: Mid-turn assistant text (for example preamble/progress narration).
+ *
+ *   Additional tool calls or assistant output may follow before turn completion.
+ * - `"final_answer"`: The assistant's terminal answer text for the current turn.
  */
 export type MessagePhase = "commentary" | "final_answer";

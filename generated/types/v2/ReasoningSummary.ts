@@ -3,5 +3,8 @@
 
 /**
  * A summary of the reasoning performed by the model. This can be useful for debugging and understanding the model's reasoning process. See https://platform.openai.com/docs/guides/reasoning?api-mode=responses#reasoning-summaries
+ *
+ * Variants:
+ * - `"none"`: Option to disable reasoning summaries.
  */
 export type ReasoningSummary = ("auto" | "concise" | "detailed") | "none";

@@ -10,30 +10,30 @@ export type SandboxPolicy = {
     /**
      * @default false
      */
-    networkAccess?: boolean;
+    networkAccess: boolean;
     type: "readOnly";
 } | {
     /**
      * @default "restricted"
      */
-    networkAccess?: NetworkAccess;
+    networkAccess: NetworkAccess;
     type: "externalSandbox";
 } | {
     /**
      * @default false
      */
-    excludeSlashTmp?: boolean;
+    excludeSlashTmp: boolean;
     /**
      * @default false
      */
-    excludeTmpdirEnvVar?: boolean;
+    excludeTmpdirEnvVar: boolean;
     /**
      * @default false
      */
-    networkAccess?: boolean;
+    networkAccess: boolean;
     type: "workspaceWrite";
     /**
      * @default []
      */
-    writableRoots?: Array<AbsolutePathBuf>;
+    writableRoots: Array<AbsolutePathBuf>;
 };

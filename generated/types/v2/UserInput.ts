@@ -11,7 +11,7 @@ export type UserInput = {
      *
      * @default []
      */
-    text_elements?: Array<TextElement>;
+    text_elements: Array<TextElement>;
     type: "text";
 } | {
     /**

@@ -16,13 +16,13 @@ export type Documented = {
      *
      * @default 25
      */
-    limit?: number;
+    limit: number;
     /**
      * Mode; the last line.
      * Windows line ends.
      *
      * @default "fast"
      */
-    mode?: string;
+    mode: string;
     plain: string;
 };
