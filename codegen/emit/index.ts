@@ -1,6 +1,7 @@
 import type { Emitter } from "../model/model.js";
 import { emitBundle } from "./bundle/index.js";
 import { emitClient } from "./client/index.js";
+import { emitDocs } from "./docs/index.js";
 import { emitProtocol } from "./protocol/index.js";
 import { emitRuntime } from "./runtime/index.js";
 import { emitServer } from "./server/index.js";
@@ -20,6 +21,7 @@ export const allEmitters: readonly Emitter[] = [
   emitClient,
   emitRuntime,
   emitBundle,
+  emitDocs,
 ];
 
 /**

@@ -9,6 +9,7 @@ import { readSchemaDirectory } from "./load-directory.js";
 import { validateAgainstDraft07 } from "./meta-schema.js";
 import { displayPath } from "./paths.js";
 import { checkRegistry } from "./registry.js";
+import type { RegistryExtras } from "./registry-extras.js";
 import { rewriteTypeSchema, type RefResolver } from "./rewrite-refs.js";
 import { checkTypeNames, type TypeCandidate } from "./type-candidate.js";
 
@@ -51,6 +52,7 @@ interface LoadedSource {
   readonly errors: readonly SchemaError[];
   readonly unreadableTypeIds?: ReadonlySet<TypeId>;
   readonly whereTypeLives: (id: TypeId) => string;
+  readonly extras?: RegistryExtras;
 }
 
 /** The checks and rewriting both input forms share. */
@@ -72,7 +74,7 @@ function finishModel(source: LoadedSource, sourceLabel: string): LoadResult {
   const typeIds = new Set([...types.map((type) => type.id), ...(source.unreadableTypeIds ?? [])]);
   errors.push(...checkRegistry(source.methods, typeIds, source.whereTypeLives));
   if (errors.length > 0) return { ok: false, errors: dedupe(sortSchemaErrors(errors)) };
-  return { ok: true, model: assembleModel(types, source.methods, sourceLabel) };
+  return { ok: true, model: assembleModel(types, source.methods, sourceLabel, source.extras) };
 }
 
 /** A fragment inlined in several places reports its problem once. */

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { SchemaError } from "../errors.js";
 import type { JsonSchemaObject, MethodSpec, TypeId } from "../model/model.js";
 import { sameSchemaContent } from "./canonical-json.js";
@@ -5,6 +6,7 @@ import { deriveRegistry } from "./derive-registry.js";
 import { isJsonObject, joinPointer, parsePointer, pointerFromFragment, valueAtTokens } from "./json-pointer.js";
 import { readJsonFile } from "./read-json.js";
 import { parseRegistry } from "./registry.js";
+import { parseRegistryExtras, readDiagrams, type RegistryExtras } from "./registry-extras.js";
 import type { RefResolver, RefTarget, SourceDocument } from "./rewrite-refs.js";
 import { typeIdOf, type TypeCandidate } from "./type-candidate.js";
 
@@ -18,6 +20,7 @@ export interface BundleSource {
   readonly methods: MethodSpec[];
   readonly errors: SchemaError[];
   readonly whereTypeLives: (id: TypeId) => string;
+  readonly extras?: RegistryExtras;
 }
 
 const draft07Keywords: ReadonlySet<string> = new Set([
@@ -70,7 +73,13 @@ export async function readSchemaBundle(bundlePath: string, file: string): Promis
       ? parseRegistry(root[registryMember], file, `/${registryMember}`)
       : deriveRegistry(candidates, resolveRef);
   errors.push(...registry.errors);
-  return { candidates, resolveRef, methods: registry.methods, errors, whereTypeLives };
+  if (!(registryMember in root)) return { candidates, resolveRef, methods: registry.methods, errors, whereTypeLives };
+  // A bundle's diagram files are relative to the bundle, as protocol.json's are to it.
+  const { diagrams: entries, errors: extraErrors, ...extras } = parseRegistryExtras(root[registryMember], file, `/${registryMember}`, registry.methods);
+  const diagrams = await readDiagrams(entries, path.dirname(bundlePath), file, (absolute) => path.join(path.dirname(file), path.relative(path.dirname(bundlePath), absolute)).split(path.sep).join("/"));
+  errors.push(...extraErrors, ...diagrams.errors);
+  const withDiagrams = diagrams.diagrams.length > 0 ? { ...extras, diagrams: diagrams.diagrams } : extras;
+  return { candidates, resolveRef, methods: registry.methods, errors, whereTypeLives, extras: withDiagrams };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { SchemaError } from "../errors.js";
 import type { MessageDirection, MethodKind, MethodSpec, TypeId } from "../model/model.js";
 import { isJsonObject, joinPointer } from "./json-pointer.js";
+import { parseErrorAnswers } from "./registry-extras.js";
 
 /**
  * Reads a method registry (protocol.json, or a bundle's `x-protocol`) into MethodSpecs.
@@ -69,6 +70,7 @@ function parseEntry(
   const experimental = field("experimental", (value) => typeof value === "boolean", "true or false");
   const since = field("since", isString, "the protocol version that introduced the method, e.g. \"0.1.0\"");
   const description = field("description", (value) => typeof value === "string", "a string");
+  const answers = kind === "request" ? parseErrorAnswers(entry["errors"], file, joinPointer(pointer, "errors"), errors) : undefined;
   if (errors.length > before) return undefined;
   return {
     method: method as string,
@@ -79,6 +81,7 @@ function parseEntry(
     experimental: experimental as boolean,
     since: since as string,
     description: description as string,
+    ...(answers ? { errors: answers } : {}),
     source: { file, pointer },
   };
 }
