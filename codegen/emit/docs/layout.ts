@@ -37,6 +37,8 @@ export function renderPage(page: PageSpec, site: SiteContext): string {
           h("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
           h("meta", { name: "generator", content: "thread-queue-toolkit codegen" }),
           h("title", page.title === site.title ? site.title : `${page.title} — ${site.title}`),
+          // An empty inline icon: otherwise browsers ask the server for /favicon.ico (a 404 on most hosts).
+          h("link", { rel: "icon", href: "data:," }),
           h("link", { rel: "stylesheet", href: link(STYLESHEET) }),
           h("script", { src: link(SEARCH_SCRIPT), defer: true }),
         ]),
