@@ -42,9 +42,6 @@ export function renderDiagrams(diagrams: readonly DiagramSpec[]): { rendered: Re
   return { rendered, errors };
 }
 
-/** The Graphviz version the SVGs were laid out with, for the page footer. */
-export const graphvizVersion: string = graphviz.version();
-
 function toSvgElement(svgText: string, spec: DiagramSpec): Element | undefined {
   const start = svgText.indexOf("<svg");
   if (start === -1) return undefined;

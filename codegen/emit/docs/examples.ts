@@ -9,7 +9,7 @@
 import type { ErrorObject } from "ajv";
 import { sample } from "openapi-sampler";
 import type { SchemaError } from "../../errors.js";
-import type { JsonSchemaObject, NamedType, ProtocolModel, TypeId } from "../../model/model.js";
+import type { JsonSchemaObject, ProtocolModel, TypeId } from "../../model/model.js";
 import { refForType } from "../../model/model.js";
 import { nestDefinitions } from "../bundle/definitions.js";
 import { compiledValidatorAjv, validatorRef } from "../validators/compile.js";
@@ -64,8 +64,8 @@ export function buildExampleBook(model: ProtocolModel): { book: ExampleBook; err
   const book: ExampleBook = {
     ownExamples: (id) => own.get(id) ?? [],
     exampleOf(id) {
-      const first = own.get(id)?.[0];
-      if (own.has(id) && (own.get(id)?.length ?? 0) > 0) return { kind: "schema", value: first };
+      const examples = own.get(id) ?? [];
+      if (examples.length > 0) return { kind: "schema", value: examples[0] };
       let example = built.get(id);
       if (example === undefined) {
         document ??= { definitions: nestDefinitions(model.types) };
@@ -93,9 +93,4 @@ function buildExample(id: TypeId, document: JsonSchemaObject, validate: (value: 
 function describeProblems(problems: readonly ErrorObject[]): string {
   const shown = problems.slice(0, 3).map((problem) => `${problem.instancePath || "/"} ${problem.message ?? "is invalid"}`);
   return problems.length > 3 ? `${shown.join("; ")}; and ${problems.length - 3} more` : shown.join("; ");
-}
-
-/** The type's file and pointer, for messages about a type. */
-export function typeLocation(type: NamedType): string {
-  return `${type.source.file}#${type.source.pointer}`;
 }
