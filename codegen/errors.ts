@@ -29,3 +29,15 @@ export function sortSchemaErrors(errors: readonly SchemaError[]): SchemaError[] 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Thrown by an emitter that finds a problem only it can see (a schema `examples` entry that
+ * fails the schema's own validator): the CLI prints each error and exits 2, as for the
+ * loader's errors, and writes nothing.
+ */
+export class SchemaInputError extends Error {
+  override readonly name = "SchemaInputError";
+  constructor(readonly errors: readonly SchemaError[]) {
+    super(errors.map(formatSchemaError).join("\n"));
+  }
+}

@@ -70,7 +70,9 @@ describe("the bundle of schema/", () => {
       experimental: true,
       since: "0.1.0",
       description: expect.stringContaining("visible queued turns") as unknown,
+      errors: [{ code: -32600, message: "invalid cursor: <cursor>", when: expect.any(String) as unknown }],
     });
+    expect(Object.keys(registry)).toEqual(["name", "version", "requestErrors", "requests", "notifications"]);
     expect(Object.keys(registry.notifications[0] ?? {})).toEqual(["method", "messageDirection", "params", "experimental", "since", "description"]);
   });
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { formatSchemaError } from "../errors.js";
+import { formatSchemaError, SchemaInputError, sortSchemaErrors } from "../errors.js";
 import { displayPath } from "../load/paths.js";
 import type { Emitter } from "../model/model.js";
 import { applyPlan } from "./apply-plan.js";
@@ -91,7 +91,16 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     return ExitCode.ok;
   }
 
-  const files = runEmitters(kit.emitters, model);
+  let files;
+  try {
+    files = runEmitters(kit.emitters, model);
+  } catch (cause) {
+    if (!(cause instanceof SchemaInputError)) throw cause;
+    for (const error of sortSchemaErrors(cause.errors)) io.stderr(formatSchemaError(error) + "\n");
+    const count = cause.errors.length;
+    io.stderr(`codegen: ${count} schema error${count === 1 ? "" : "s"} found while generating; nothing was written.\n`);
+    return ExitCode.inputError;
+  }
   const outDir = path.resolve(io.cwd, options.out);
   const outLabel = displayPath(outDir, io.cwd);
   let existing;

@@ -1,6 +1,7 @@
 import type { Emitter } from "../model/model.js";
 import { emitBundle } from "./bundle/index.js";
 import { emitClient } from "./client/index.js";
+import { emitDocs } from "./docs/index.js";
 import { emitProtocol } from "./protocol/index.js";
 import { emitRuntime } from "./runtime/index.js";
 import { emitServer } from "./server/index.js";
@@ -13,7 +14,7 @@ import { emitValidators } from "./validators/index.js";
  * resolved model to files (see docs/DESIGN.md); `options` tune the types emitter.
  */
 export function emittersWith(options: TypesEmitterOptions): readonly Emitter[] {
-  return [typesEmitter(options), emitValidators, emitProtocol, emitServer, emitClient, emitRuntime, emitBundle];
+  return [typesEmitter(options), emitValidators, emitProtocol, emitServer, emitClient, emitRuntime, emitBundle, emitDocs];
 }
 
 export const allEmitters: readonly Emitter[] = emittersWith(defaultTypesEmitterOptions);

@@ -1,4 +1,5 @@
 import type { MethodSpec, NamedType, ProtocolModel } from "../model/model.js";
+import type { RegistryExtras } from "./registry-extras.js";
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -9,6 +10,7 @@ export function assembleModel(
   types: readonly NamedType[],
   methods: readonly MethodSpec[],
   sourceLabel: string,
+  extras: RegistryExtras = {},
 ): ProtocolModel {
   return {
     types: [...types].sort((a, b) => compareStrings(a.id, b.id)),
@@ -19,5 +21,6 @@ export function assembleModel(
         compareStrings(a.method, b.method),
     ),
     sourceLabel,
+    ...extras,
   };
 }

@@ -15,6 +15,7 @@ import { toModelForm } from "./normalize-dialect.js";
 import { displayPath } from "./paths.js";
 import { readJsonFile } from "./read-json.js";
 import { checkRegistry, overrideRegistry } from "./registry.js";
+import type { RegistryExtras } from "./registry-extras.js";
 import { rewriteTypeSchema, type RefResolver } from "./rewrite-refs.js";
 import { checkTypeNames, type TypeCandidate } from "./type-candidate.js";
 
@@ -74,6 +75,7 @@ interface LoadedSource {
   readonly hoisted?: readonly HoistedParams[];
   readonly unreadableTypeIds?: ReadonlySet<TypeId>;
   readonly whereTypeLives: (id: TypeId) => string;
+  readonly extras?: RegistryExtras;
   /** Whether the methods were read off the unions or declared in a registry. */
   readonly registryKind: "derived" | "declared";
 }
@@ -130,7 +132,7 @@ function finishModel(source: LoadedSource, sourceLabel: string, isDirectory: boo
   const typeIds = new Set([...types.map((type) => type.id), ...(source.unreadableTypeIds ?? [])]);
   errors.push(...checkRegistry(methods, typeIds, source.whereTypeLives));
   if (errors.length > 0) return { ok: false, errors: dedupe(sortSchemaErrors(errors)) };
-  const model = assembleModel(withHoisted, methods, sourceLabel);
+  const model = assembleModel(withHoisted, methods, sourceLabel, source.extras);
   warnings.push(...methodWarnings(model.methods, source, sourceLabel, override?.file));
   return { ok: true, model, warnings: dedupe(sortSchemaErrors(warnings)) };
 }

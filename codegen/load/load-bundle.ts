@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { SchemaError } from "../errors.js";
 import type { JsonSchemaObject, MethodSpec, TypeId } from "../model/model.js";
 import { sameSchemaContent } from "./canonical-json.js";
@@ -6,6 +7,7 @@ import { defaultDialect, knownKeywords, readDialect, type Dialect } from "./dial
 import { isJsonObject, joinPointer, parsePointer, pointerFromFragment, valueAtTokens } from "./json-pointer.js";
 import { readJsonFile } from "./read-json.js";
 import { parseRegistry } from "./registry.js";
+import { parseRegistryExtras, readDiagrams, type RegistryExtras } from "./registry-extras.js";
 import type { RefResolver, RefTarget, SourceDocument } from "./rewrite-refs.js";
 import { typeIdOf, type TypeCandidate } from "./type-candidate.js";
 
@@ -24,6 +26,7 @@ export interface BundleSource {
   readonly whereTypeLives: (id: TypeId) => string;
   /** Whether the methods come from `x-protocol` or were read off the unions. */
   readonly registryKind: "declared" | "derived";
+  readonly extras?: RegistryExtras;
 }
 
 /**
@@ -74,7 +77,12 @@ export async function readSchemaBundle(bundlePath: string, file: string): Promis
   if (registryMember in root) {
     const registry = parseRegistry(root[registryMember], file, `/${registryMember}`);
     errors.push(...registry.errors);
-    return { candidates, resolveRef, methods: registry.methods, errors, warnings: [], hoisted: [], whereTypeLives, registryKind: "declared" };
+    // A bundle's diagram files are relative to the bundle, as protocol.json's are to it.
+    const { diagrams: entries, errors: extraErrors, ...extras } = parseRegistryExtras(root[registryMember], file, `/${registryMember}`, registry.methods);
+    const diagrams = await readDiagrams(entries, path.dirname(bundlePath), file, (absolute) => path.join(path.dirname(file), path.relative(path.dirname(bundlePath), absolute)).split(path.sep).join("/"));
+    errors.push(...extraErrors, ...diagrams.errors);
+    const withDiagrams = diagrams.diagrams.length > 0 ? { ...extras, diagrams: diagrams.diagrams } : extras;
+    return { candidates, resolveRef, methods: registry.methods, errors, warnings: [], hoisted: [], whereTypeLives, registryKind: "declared", extras: withDiagrams };
   }
   const derived = deriveRegistry(candidates, resolveRef);
   errors.push(...derived.errors);

@@ -8,6 +8,7 @@ import { compileMetaSchema, describeAjvErrors } from "./meta-schema.js";
 import { displayPath } from "./paths.js";
 import { readJsonFile } from "./read-json.js";
 import { parseRegistry } from "./registry.js";
+import { parseRegistryExtras, readDiagrams, type RegistryExtras } from "./registry-extras.js";
 import { loadReferencedDocuments } from "./resolve-files.js";
 import type { RefResolver, RefTarget, SourceDocument } from "./rewrite-refs.js";
 import { typeIdOf, type TypeCandidate } from "./type-candidate.js";
@@ -24,6 +25,7 @@ export interface DirectorySource {
   /** Type files that exist but could not be read; already reported, so not "missing". */
   readonly unreadableTypeIds: ReadonlySet<TypeId>;
   readonly whereTypeLives: (id: TypeId) => string;
+  readonly extras: RegistryExtras;
 }
 
 /**
@@ -82,6 +84,7 @@ export async function readSchemaDirectory(directory: string, cwd: string): Promi
     errors,
     unreadableTypeIds,
     whereTypeLives: (id) => `the file ${directoryLabel}/${id}.json`,
+    extras: registry.extras,
   };
 }
 
@@ -175,7 +178,23 @@ function unresolvable(message: string): RefTarget {
 async function readRegistry(
   directory: string,
   label: (absolutePath: string) => string,
-): Promise<{ methods: MethodSpec[]; errors: SchemaError[] }> {
+): Promise<{ methods: MethodSpec[]; errors: SchemaError[]; extras: RegistryExtras }> {
+  const parsed = await readRegistryMethods(directory, label);
+  if (parsed.registry === undefined) return { methods: parsed.methods, errors: parsed.errors, extras: {} };
+  const file = label(path.join(directory, registryFileName));
+  const { diagrams: entries, errors: extraErrors, ...extras } = parseRegistryExtras(parsed.registry, file, "", parsed.methods);
+  const diagrams = await readDiagrams(entries, directory, file, label);
+  return {
+    methods: parsed.methods,
+    errors: [...parsed.errors, ...extraErrors, ...diagrams.errors],
+    extras: { ...extras, ...(diagrams.diagrams.length > 0 ? { diagrams: diagrams.diagrams } : {}) },
+  };
+}
+
+async function readRegistryMethods(
+  directory: string,
+  label: (absolutePath: string) => string,
+): Promise<{ methods: MethodSpec[]; errors: SchemaError[]; registry?: unknown }> {
   const registryPath = path.join(directory, registryFileName);
   const file = label(registryPath);
   const registry = await readJsonFile(registryPath, file);
@@ -198,7 +217,7 @@ async function readRegistry(
   if (!validate(registry.value)) {
     return { methods: [], errors: describeAjvErrors(validate.errors ?? [], file, "", `does not match ${meta.file}`) };
   }
-  return parseRegistry(registry.value, file, "");
+  return { ...parseRegistry(registry.value, file, ""), registry: registry.value };
 }
 
 type MetaSchema = { ok: true; schema: Record<string, unknown>; file: string } | { ok: false; error: SchemaError };

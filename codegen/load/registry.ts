@@ -1,6 +1,7 @@
 import type { SchemaError } from "../errors.js";
-import type { MessageDirection, MethodKind, MethodSpec, TypeId } from "../model/model.js";
+import type { MessageDirection, MethodError, MethodKind, MethodSpec, TypeId } from "../model/model.js";
 import { isJsonObject, joinPointer } from "./json-pointer.js";
+import { parseErrorAnswers } from "./registry-extras.js";
 
 /**
  * One registry entry as written: every field but the method, its direction and its kind may
@@ -17,6 +18,7 @@ interface RegistryEntry {
   readonly experimental?: boolean;
   readonly since?: string;
   readonly description?: string;
+  readonly errors?: readonly MethodError[];
   readonly source: { readonly file: string; readonly pointer: string };
 }
 
@@ -72,6 +74,7 @@ function mergeEntry(base: MethodSpec, entry: RegistryEntry): MethodSpec {
     experimental: entry.experimental ?? base.experimental,
     since: entry.since ?? base.since,
     description: entry.description ?? base.description,
+    ...(entry.errors !== undefined ? { errors: entry.errors } : base.errors !== undefined ? { errors: base.errors } : {}),
     source: entry.source,
   };
 }
@@ -99,6 +102,7 @@ function completeEntry(entry: RegistryEntry, errors: SchemaError[]): MethodSpec 
     experimental: entry.experimental ?? false,
     since: entry.since ?? "",
     description: entry.description ?? "",
+    ...(entry.errors === undefined ? {} : { errors: entry.errors }),
     source: entry.source,
   };
 }
@@ -169,6 +173,7 @@ function parseEntry(
   if (kind === "notification" && "result" in entry) {
     errors.push({ file, pointer: joinPointer(pointer, "result"), message: "a notification has no result; remove `result` or list the method under `requests`" });
   }
+  const answers = kind === "request" ? parseErrorAnswers(entry["errors"], file, joinPointer(pointer, "errors"), errors) : undefined;
   if (errors.length > before) return undefined;
   return {
     method: method as string,
@@ -180,6 +185,7 @@ function parseEntry(
     ...(experimental === undefined ? {} : { experimental: experimental as boolean }),
     ...(since === undefined ? {} : { since: since as string }),
     ...(description === undefined ? {} : { description: description as string }),
+    ...(answers === undefined ? {} : { errors: answers }),
     source: { file, pointer },
   };
 }

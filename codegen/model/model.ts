@@ -67,6 +67,38 @@ export interface MethodSpec {
   /** Protocol version that introduced the method (free-form, e.g. "0.1.0" or "v2"). */
   readonly since: string;
   readonly description: string;
+  /**
+   * Errors this method can answer besides those every request can (`ProtocolModel.requestErrors`),
+   * from the registry's `errors`; absent when the registry names none.
+   */
+  readonly errors?: readonly MethodError[];
+  readonly source: SourceLocation;
+}
+
+/** One error answer a request can get: its JSON-RPC code, the message as sent, and when. */
+export interface MethodError {
+  readonly code: number;
+  /** The `error.message` as the server sends it; `<…>` marks a part that varies. */
+  readonly message: string;
+  /** When the error is answered, one sentence (Markdown). */
+  readonly when: string;
+}
+
+/**
+ * A picture of the protocol, drawn from a Graphviz DOT text kept with the schemas (the
+ * registry's `diagrams`), rendered by the docs emitter.
+ */
+export interface DiagramSpec {
+  /** A file-name-safe id, e.g. "queue-lifecycle". */
+  readonly name: string;
+  readonly title: string;
+  /** What the picture shows (Markdown); also the text alternative's long form. */
+  readonly description: string;
+  /** Methods the picture belongs to: it is shown on their pages too. */
+  readonly methods: readonly string[];
+  /** The DOT source text. */
+  readonly dot: string;
+  /** The DOT file. */
   readonly source: SourceLocation;
 }
 
@@ -80,6 +112,12 @@ export interface ProtocolModel {
    * relative to the working directory with "/" separators (e.g. "schema").
    */
   readonly sourceLabel: string;
+  /** The registry's `name` and `version`, when it gives them (a derived registry does not). */
+  readonly info?: { readonly name: string; readonly version: string };
+  /** Errors every request can answer (the registry's `requestErrors`), when it names them. */
+  readonly requestErrors?: readonly MethodError[];
+  /** Diagrams the registry lists, in its order; absent when it lists none. */
+  readonly diagrams?: readonly DiagramSpec[];
 }
 
 /** One output file of an emitter: a path relative to the output directory ("/" separators). */

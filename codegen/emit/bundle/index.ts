@@ -1,10 +1,11 @@
 /**
  * The bundle emitter: `schema/protocol.schemas.json`, every type in one draft-07 document in
  * upstream's shape (definitions nested by namespace, refs `#/definitions/<id>`) plus the method
- * registry under `x-protocol`, in protocol.json's fields. The loader reads it back as a schema
+ * registry under `x-protocol`, in protocol.json's fields (its `diagrams` stay with the schema folder:
+ * their DOT files are not part of the bundle). The loader reads it back as a schema
  * source of its own, so a consumer can take one file instead of the schema folder.
  */
-import type { Emitter, JsonSchemaObject, MethodSpec, ProtocolModel } from "../../model/model.js";
+import type { Emitter, JsonSchemaObject, MethodError, MethodSpec, ProtocolModel } from "../../model/model.js";
 import { headerText } from "../shared/header.js";
 import { nestDefinitions } from "./definitions.js";
 
@@ -21,6 +22,8 @@ export function bundleDocument(model: ProtocolModel): JsonSchemaObject {
     $schema: DRAFT_07,
     definitions: nestDefinitions(model.types),
     [REGISTRY_MEMBER]: {
+      ...(model.info ? { name: model.info.name, version: model.info.version } : {}),
+      ...(model.requestErrors ? { requestErrors: model.requestErrors.map(errorAnswer) } : {}),
       requests: model.methods.filter((method) => method.kind === "request").map(registryEntry),
       notifications: model.methods.filter((method) => method.kind === "notification").map(registryEntry),
     },
@@ -38,5 +41,10 @@ function registryEntry(method: MethodSpec): JsonSchemaObject {
     experimental: method.experimental,
     since: method.since,
     description: method.description,
+    ...(method.errors ? { errors: method.errors.map(errorAnswer) } : {}),
   };
+}
+
+function errorAnswer(answer: MethodError): JsonSchemaObject {
+  return { code: answer.code, message: answer.message, when: answer.when };
 }

@@ -34,7 +34,31 @@ export interface CompiledValidators {
   readonly formats: readonly KnownFormat[];
 }
 
+/** Per model: the compiled result and the ajv instance it was printed from. */
+const compiledByModel = new WeakMap<ProtocolModel, { compiled: CompiledValidators; ajv: Ajv }>();
+
 export function compileValidators(model: ProtocolModel): CompiledValidators {
+  return compiledFor(model).compiled;
+}
+
+/**
+ * The ajv instance the generated validators were printed from, every type compiled. Another
+ * emitter that validates at codegen time (the docs emitter's examples) uses it, so it runs
+ * exactly the generated validators' code, and the protocol is compiled once per model in the
+ * same order whichever emitter asks first. A type's validator: `ajv.getSchema(validatorRef(id))`.
+ */
+export function compiledValidatorAjv(model: ProtocolModel): Ajv {
+  return compiledFor(model).ajv;
+}
+
+/** The ref of a type inside the validators' bundle schema. */
+export function validatorRef(id: string): string {
+  return `${BUNDLE_ID}#/definitions/${id}`;
+}
+
+function compiledFor(model: ProtocolModel): { compiled: CompiledValidators; ajv: Ajv } {
+  const cached = compiledByModel.get(model);
+  if (cached !== undefined) return cached;
   const formats = resolveFormats(model);
   const ajv = createAjv(formats);
   ajv.addSchema(bundleSchema(model.types, (keyword) => ajv.RULES.keywords[keyword] === true));
@@ -44,12 +68,14 @@ export function compileValidators(model: ProtocolModel): CompiledValidators {
   const exports = model.types.map((type) => {
     assertTypeNames(type);
     const exportName = names.claim(standaloneExportName(type), `type "${type.id}"`);
-    const ref = `${BUNDLE_ID}#/definitions/${type.id}`;
+    const ref = validatorRef(type.id);
     compileOne(ajv, ref, type);
     refs[exportName] = ref;
     return { type, exportName };
   });
-  return { source: standalone.default(ajv, refs), exports, formats };
+  const entry = { compiled: { source: standalone.default(ajv, refs), exports, formats }, ajv };
+  compiledByModel.set(model, entry);
+  return entry;
 }
 
 // Compiling here, one type at a time, lets an error name the type (ajv's own message names

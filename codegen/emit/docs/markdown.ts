@@ -1,0 +1,65 @@
+/**
+ * Descriptions are Markdown (CommonMark): parsed by mdast-util-from-markdown and turned into
+ * HTML trees by mdast-util-to-hast, which drops raw HTML — a description can format text and
+ * link, never inject markup or script into the site.
+ */
+import type { ElementContent, Element } from "hast";
+import type { PhrasingContent, Root as MdastRoot } from "mdast";
+import { fromMarkdown } from "mdast-util-from-markdown";
+import { toHast } from "mdast-util-to-hast";
+
+/** A description as block content (paragraphs, lists, code). */
+export function markdownBlocks(text: string): ElementContent[] {
+  if (text.trim() === "") return [];
+  return hastChildren(fromMarkdown(text));
+}
+
+/** A description's first sentence as inline content, for one-line summaries. */
+export function markdownSummary(text: string): ElementContent[] {
+  const tree = fromMarkdown(text);
+  const first = tree.children.find((node) => node.type === "paragraph");
+  if (first === undefined || first.type !== "paragraph") return [];
+  const paragraph: MdastRoot = { type: "root", children: [{ type: "paragraph", children: firstSentence(first.children) }] };
+  const rendered = hastChildren(paragraph);
+  const element = rendered.find((node): node is Element => node.type === "element" && node.tagName === "p");
+  return element ? element.children : [];
+}
+
+/** Plain text of a description's first sentence (for the search index and `title`s). */
+export function plainSummary(text: string): string {
+  const tree = fromMarkdown(text);
+  const first = tree.children.find((node) => node.type === "paragraph");
+  if (first === undefined || first.type !== "paragraph") return "";
+  return firstSentence(first.children).map(plainText).join("").replace(/\s+/g, " ").trim();
+}
+
+function plainText(node: PhrasingContent): string {
+  if (node.type === "text" || node.type === "inlineCode") return node.value;
+  if ("children" in node) return (node.children as PhrasingContent[]).map(plainText).join("");
+  return "";
+}
+
+// A sentence ends at ". " (or "! ", "? ") in plain text, not after "e.g."/"i.e." and not
+// inside code spans; what follows it is dropped.
+const SENTENCE_END = /(?<!\b(?:e\.g|i\.e|etc|vs))[.!?](?=\s)/;
+
+function firstSentence(children: readonly PhrasingContent[]): PhrasingContent[] {
+  const kept: PhrasingContent[] = [];
+  for (const child of children) {
+    if (child.type === "text") {
+      const match = SENTENCE_END.exec(child.value);
+      if (match) {
+        kept.push({ type: "text", value: child.value.slice(0, match.index + 1) });
+        return kept;
+      }
+    }
+    kept.push(child);
+  }
+  return kept;
+}
+
+function hastChildren(tree: MdastRoot): ElementContent[] {
+  const hast = toHast(tree);
+  if (hast.type === "root") return hast.children.filter((node): node is ElementContent => node.type !== "doctype");
+  return hast.type === "doctype" ? [] : [hast as ElementContent];
+}
