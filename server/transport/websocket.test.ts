@@ -99,7 +99,7 @@ describe("WebSocketListener", () => {
     socket.send("{broken");
     socket.send(Buffer.from('{"id":1,"method":"x"}'), { binary: true });
     socket.send('{"id":2,"method":"after"}');
-    await vi.waitFor(() => expect(replies).toHaveLength(3));
+    await vi.waitFor(() => expect(replies).toHaveLength(3), { timeout: 30_000 });
     expect(replies[0]).toMatchObject({ id: null, error: { code: -32700 } });
     expect(replies[1]).toEqual({
       id: null,
@@ -118,7 +118,7 @@ describe("WebSocketListener", () => {
     socket.send(JSON.stringify({ id: 1, method: "x", params: { pad: "y".repeat(1500) } }));
     socket.send(Buffer.alloc(1025, 0x20), { binary: true });
     socket.send(JSON.stringify({ id: 2, method: "fits", params: { pad: "y".repeat(900) } }));
-    await vi.waitFor(() => expect(replies).toHaveLength(3));
+    await vi.waitFor(() => expect(replies).toHaveLength(3), { timeout: 30_000 });
     const tooLarge = { id: null, error: { code: -32700, message: "Parse error: message exceeds the limit of 1024 bytes" } };
     expect(replies.slice(0, 2)).toEqual([tooLarge, tooLarge]);
     expect(replies[2]).toMatchObject({ id: 2, result: { method: "fits" } });
@@ -184,7 +184,7 @@ describe("WebSocketListener", () => {
     await Promise.all([silent, lively].map((socket) => new Promise((resolve) => socket.once("open", resolve))));
     await silentClosed;
     expect(lively.readyState).toBe(WebSocket.OPEN);
-    await vi.waitFor(() => expect(listener.connectionCount).toBe(1));
+    await vi.waitFor(() => expect(listener.connectionCount).toBe(1), { timeout: 30_000 });
     lively.close();
   });
 
@@ -193,7 +193,7 @@ describe("WebSocketListener", () => {
     const transport = new WebSocketClientTransport({ url: address.url });
     const clientClosed = new Promise<void>((resolve) => (transport.onclose = resolve));
     await transport.start();
-    await vi.waitFor(() => expect(listener.connectionCount).toBe(1));
+    await vi.waitFor(() => expect(listener.connectionCount).toBe(1), { timeout: 30_000 });
     await listener.close();
     await clientClosed;
     expect(listener.connectionCount).toBe(0);

@@ -30,8 +30,8 @@ export function groupTitle(direction: MessageDirection, kind: MethodKind): strin
 }
 
 /** A link to a method's page from `page`, the method name in code. */
-export function methodLink(page: string, method: string): Element {
-  return h("a", { href: linkFrom(page, methodPage(method)) }, [h("code", method)]);
+export function methodLink(page: string, method: Pick<MethodSpec, "method" | "direction">, methods: readonly MethodSpec[]): Element {
+  return h("a", { href: linkFrom(page, methodPage(method, methods)) }, [h("code", method.method)]);
 }
 
 /** Pretty-printed JSON (two-space indent, as JSON.stringify prints it). */

@@ -165,6 +165,24 @@ describe("hand-built models", () => {
     expect(thing).not.toMatch(/<script>alert|<img /);
   });
 
+  it("gives a method both peers send a page per direction, each linked from the index and the search index", () => {
+    const both = [
+      method({ method: "ping", kind: "request", direction: "clientToServer", description: "Client asks." }),
+      method({ method: "ping", kind: "request", direction: "serverToClient", description: "Server asks." }),
+    ];
+    const emitted = emitDocs({ ...modelOf([]), methods: both });
+    const paths = emitted.map((file) => file.path);
+    expect(paths).toContain("docs/methods/ping.client-to-server.html");
+    expect(paths).toContain("docs/methods/ping.server-to-client.html");
+    expect(paths).not.toContain("docs/methods/ping.html");
+    const index = emitted.find((file) => file.path === "docs/index.html")?.contents ?? "";
+    expect(index).toContain('href="methods/ping.client-to-server.html"');
+    expect(index).toContain('href="methods/ping.server-to-client.html"');
+    const search = emitted.find((file) => file.path.endsWith("search-index.js"))?.contents ?? "";
+    expect(search).toContain("methods/ping.server-to-client.html");
+    expect(brokenLinks(emitted)).toEqual([]);
+  });
+
   it("says why a method has no example when the one built from the schema fails its validator", () => {
     const types = [namedType("v2/Code", { type: "object", properties: { code: { type: "string", pattern: "^[0-9]{4}$" } }, required: ["code"] })];
     const built = { ...modelOf(types), methods: [method({ method: "code/check", params: "v2/Code" })] };

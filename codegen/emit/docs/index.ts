@@ -36,7 +36,7 @@ export const emitDocs: Emitter = (model) => {
     indexPage(site),
     typesPage(site),
     searchPage(),
-    ...(rendered.length > 0 ? [diagramsPage(rendered)] : []),
+    ...(rendered.length > 0 ? [diagramsPage(rendered, model.methods)] : []),
     ...model.methods.map((method) => methodPageSpec(method, site, book, rendered)),
     ...model.types.map((type) => typePageSpec(type, site, book)),
   ];

@@ -4,7 +4,7 @@
  * under any path prefix.
  */
 import { posix } from "node:path";
-import type { TypeId } from "../../model/model.js";
+import type { MessageDirection, MethodSpec, TypeId } from "../../model/model.js";
 
 /** The folder of the site inside the output directory. */
 export const DOCS_DIR = "docs";
@@ -17,9 +17,19 @@ export const STYLESHEET = "assets/site.css";
 export const SEARCH_SCRIPT = "assets/search.js";
 export const SEARCH_INDEX = "assets/search-index.js";
 
-/** `thread/queue/add` → `methods/thread/queue/add.html` (method names are `/`-separated identifiers). */
-export function methodPage(method: string): string {
-  return `methods/${method.split("/").map(safeSegment).join("/")}.html`;
+/**
+ * `thread/queue/add` → `methods/thread/queue/add.html` (method names are `/`-separated
+ * identifiers). A method both peers send (MCP's `ping`) has a page per direction:
+ * `methods/ping.client-to-server.html` and `methods/ping.server-to-client.html`.
+ */
+export function methodPage(method: Pick<MethodSpec, "method" | "direction">, methods: readonly MethodSpec[]): string {
+  const base = `methods/${method.method.split("/").map(safeSegment).join("/")}`;
+  const twoWay = methods.some((other) => other.method === method.method && other.direction !== method.direction);
+  return twoWay ? `${base}.${directionSlug(method.direction)}.html` : `${base}.html`;
+}
+
+function directionSlug(direction: MessageDirection): string {
+  return direction === "clientToServer" ? "client-to-server" : "server-to-client";
 }
 
 /** `v2/QueuedTurn` → `types/v2/QueuedTurn.html`. */

@@ -14,7 +14,7 @@ export type SearchEntry = readonly [name: string, kind: string, page: string, su
 
 export function searchEntries(model: ProtocolModel): SearchEntry[] {
   return [
-    ...model.methods.map((method): SearchEntry => [method.method, `${methodRole(method)}${method.experimental ? ", experimental" : ""}`, methodPage(method.method), plainSummary(method.description)]),
+    ...model.methods.map((method): SearchEntry => [method.method, `${methodRole(method)}${method.experimental ? ", experimental" : ""}`, methodPage(method, model.methods), plainSummary(method.description)]),
     ...model.types.map((type): SearchEntry => [type.id, "type", typePage(type.id), typeof type.schema["description"] === "string" ? plainSummary(type.schema["description"]) : ""]),
   ];
 }

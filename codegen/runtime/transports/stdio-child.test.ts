@@ -43,7 +43,7 @@ describe("StdioChildTransport", () => {
       echoed: "initialize",
     });
     await expect(connection.request("thread/queue/list")).resolves.toEqual({ echoed: "thread/queue/list" });
-    await vi.waitFor(() => expect(transport.stderrOutput).toBe("echo server up\n"));
+    await vi.waitFor(() => expect(transport.stderrOutput).toBe("echo server up\n"), { timeout: 30_000 });
     await connection.close();
     expect(transport.exitStatus).toEqual({ code: 0, signal: null });
   });
@@ -64,7 +64,7 @@ describe("StdioChildTransport", () => {
     const closed = vi.fn();
     transport.onclose = closed;
     await transport.start();
-    await vi.waitFor(() => expect(transport.stderrOutput).toBe("ready\n"));
+    await vi.waitFor(() => expect(transport.stderrOutput).toBe("ready\n"), { timeout: 30_000 });
     await transport.close();
     expect(transport.exitStatus?.signal).toBe("SIGKILL");
     expect(closed).toHaveBeenCalledTimes(1);

@@ -32,7 +32,7 @@ export function indexPage(site: SiteContext): PageSpec {
               "tbody",
               methods.map((method) =>
                 h("tr", [
-                  h("th", { scope: "row" }, [methodLink(INDEX_PAGE, method.method), ...(method.experimental ? [" ", experimentalBadge()] : [])]),
+                  h("th", { scope: "row" }, [methodLink(INDEX_PAGE, method, model.methods), ...(method.experimental ? [" ", experimentalBadge()] : [])]),
                   h("td", { className: ["since"] }, method.since),
                   h("td", markdownSummary(method.description)),
                 ]),

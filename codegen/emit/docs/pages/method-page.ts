@@ -15,7 +15,7 @@ import { definitionOf, resolveAlias, typeReference } from "../payload.js";
 import type { SiteContext } from "../site.js";
 
 export function methodPageSpec(method: MethodSpec, site: SiteContext, examples: ExampleBook, diagrams: readonly RenderedDiagram[]): PageSpec {
-  const page = methodPage(method.method);
+  const page = methodPage(method, site.model.methods);
   const shown = diagrams.filter((diagram) => diagram.spec.methods.includes(method.method));
   const body: ElementContent[] = [
     h("nav", { ariaLabel: "Breadcrumb", className: ["breadcrumb"] }, [h("a", { href: linkFrom(page, INDEX_PAGE) }, "Methods"), " › ", h("span", method.method)]),

@@ -22,7 +22,7 @@ export function typePageSpec(type: NamedType, site: SiteContext, examples: Examp
       ? [h("p", "Nothing in the protocol refers to this type.")]
       : [
           ...(methodUses.length > 0
-            ? [h("h3", "Methods"), h("ul", { className: ["used-by"] }, methodUses.map((use) => h("li", [methodLink(page, use.method.method), ` (${use.direct ? "" : "inside its "}${use.role})`])))]
+            ? [h("h3", "Methods"), h("ul", { className: ["used-by"] }, methodUses.map((use) => h("li", [methodLink(page, use.method, site.model.methods), ` (${use.direct ? "" : "inside its "}${use.role})`])))]
             : []),
           ...(typeUses.length > 0 ? [h("h3", "Types"), h("ul", { className: ["used-by", "inline-list"] }, typeUses.map((id) => h("li", [link(id)])))] : []),
         ];
