@@ -183,6 +183,16 @@ describe("hand-built models", () => {
     expect(brokenLinks(emitted)).toEqual([]);
   });
 
+  it("keeps relative and script links of a description as their text (they point into the author's own site)", () => {
+    const linked = modelOf([namedType("v2/Thing", { type: "object", description: "See [meta](/specification/basic/index#meta), [here](#x), [js](javascript:alert(1)) and [the spec](https://example.com/spec)." })]);
+    const emitted = emitDocs(linked);
+    const thing = emitted.find((file) => file.path === "docs/types/v2/Thing.html")?.contents ?? "";
+    expect(thing).toContain("See meta, here, js and ");
+    expect(thing).toContain('<a href="https://example.com/spec">the spec</a>');
+    expect(thing).not.toMatch(/href="(?:\/specification|#x|javascript:)/);
+    expect(brokenLinks(emitted)).toEqual([]);
+  });
+
   it("says why a method has no example when the one built from the schema fails its validator", () => {
     const types = [namedType("v2/Code", { type: "object", properties: { code: { type: "string", pattern: "^[0-9]{4}$" } }, required: ["code"] })];
     const built = { ...modelOf(types), methods: [method({ method: "code/check", params: "v2/Code" })] };

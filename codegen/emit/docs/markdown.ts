@@ -1,10 +1,12 @@
 /**
  * Descriptions are Markdown (CommonMark): parsed by mdast-util-from-markdown and turned into
  * HTML trees by mdast-util-to-hast, which drops raw HTML — a description can format text and
- * link, never inject markup or script into the site.
+ * link, never inject markup or script into the site. Only absolute links (http, https, mailto)
+ * stay links: a relative one (`/specification/…#meta` in MCP's descriptions) points into the
+ * author's own site, which this one is not, so it is kept as its text.
  */
 import type { ElementContent, Element } from "hast";
-import type { PhrasingContent, Root as MdastRoot } from "mdast";
+import type { Nodes as MdastNodes, PhrasingContent, Root as MdastRoot } from "mdast";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { toHast } from "mdast-util-to-hast";
 
@@ -58,7 +60,25 @@ function firstSentence(children: readonly PhrasingContent[]): PhrasingContent[] 
   return kept;
 }
 
+const ABSOLUTE_LINK = /^(?:https?:\/\/|mailto:)/i;
+
+/** The tree with every link that is not absolute replaced by its text (in place). */
+function unlinkRelative(node: MdastNodes): void {
+  if (!("children" in node)) return;
+  const children = node.children as MdastNodes[];
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index] as MdastNodes;
+    if ((child.type === "link" || child.type === "linkReference") && !(child.type === "link" && ABSOLUTE_LINK.test(child.url))) {
+      children.splice(index, 1, ...(child.children as MdastNodes[]));
+      index--;
+      continue;
+    }
+    unlinkRelative(child);
+  }
+}
+
 function hastChildren(tree: MdastRoot): ElementContent[] {
+  unlinkRelative(tree);
   const hast = toHast(tree);
   if (hast.type === "root") return hast.children.filter((node): node is ElementContent => node.type !== "doctype");
   return hast.type === "doctype" ? [] : [hast as ElementContent];
