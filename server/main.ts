@@ -1,12 +1,17 @@
 /**
- * The server process: flags → store → runtime → transports, and a clean exit on stdin EOF
+ * The server process: command line → store → runtime → transports, and a clean exit on stdin EOF
  * (stdio), SIGINT or SIGTERM after in-flight writes have committed. stdout carries protocol
  * messages only (stdio transport); everything else goes to stderr.
+ *
+ * A start-up failure is one line on stderr and an exit code (README): 2 for the command line,
+ * 1 for what cannot be opened (the database, the listen address). The stack behind it is logged
+ * at `--log-level debug` only. Until its database is open, the process installs no signal
+ * handler: SIGTERM or SIGINT then ends it at once (nothing has been acknowledged yet).
  */
 import { readFileSync } from "node:fs";
-import { isIP } from "node:net";
-import { FLAG_HELP, FlagError, parseServerFlags, WS_TOKEN_ENV, type ServerFlags } from "./config/server-flags.js";
-import { describeStoreTarget, parseStoreTarget, type StoreTarget } from "./config/store-target.js";
+import { parseCommandLine, type CommandLine } from "./config/command-line.js";
+import { FLAG_HELP, FlagError } from "./config/server-flags.js";
+import { describeStoreTarget, type StoreTarget } from "./config/store-target.js";
 import { isLocalOwnerGone } from "./queue/instance-id.js";
 import { createStderrLogger, type Logger } from "./logger.js";
 import { createServerRuntime } from "./runtime.js";
@@ -18,27 +23,21 @@ import { EchoTurnRunner } from "./turns/echo-turn-runner.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
-function isLoopbackHost(host: string): boolean {
-  if (host === "localhost") return true;
-  if (isIP(host) === 4) return host.startsWith("127.");
-  return host === "::1";
+/** `what: reason` on one line; the stack (if any) at debug level. */
+function startUpFailed(logger: Logger, what: string, error: unknown): 1 {
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ");
+  logger.error(`${what}: ${reason}`);
+  if (error instanceof Error && error.stack !== undefined) logger.debug(error.stack);
+  return 1;
 }
 
-async function run(flags: ServerFlags, logger: Logger): Promise<number> {
-  if (flags.listen.kind === "ws" && !isLoopbackHost(flags.listen.host) && flags.wsToken === undefined) {
-    logger.error(
-      `refusing to listen on non-loopback host ${flags.listen.host} without an auth token: pass --ws-token or set ${WS_TOKEN_ENV}`,
-    );
-    return 1;
-  }
-  const target = parseStoreTarget(flags.db, flags.dbSchema);
+async function run({ flags, target }: CommandLine, logger: Logger): Promise<number> {
   const database = describeStoreTarget(target);
   let store: QueueStore;
   try {
     store = await openStore(target, logger);
   } catch (error) {
-    logger.error(`cannot open the database ${database}`, error);
-    return 1;
+    return startUpFailed(logger, `cannot open the database ${database}`, error);
   }
   const runtime = createServerRuntime({
     store,
@@ -70,12 +69,16 @@ async function run(flags: ServerFlags, logger: Logger): Promise<number> {
       logger.info(`shutting down (${reason})`);
       await listener?.close();
       await server.close();
+      logger.info("stopped");
       done();
     })();
     return shuttingDown;
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  // Not `once`: under `npm start`, Ctrl-C reaches the server twice (from the terminal and
+  // forwarded by npm), and the default action of the second would cut the shutdown short.
+  // A repeated signal waits for the same shutdown; SIGKILL is there to force one.
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   if (flags.listen.kind === "stdio") {
     const transport = new StdioServerTransport({ maxLineBytes: flags.maxFrameBytes });
@@ -83,22 +86,26 @@ async function run(flags: ServerFlags, logger: Logger): Promise<number> {
     await server.accept(transport, () => void shutdown("stdin closed"));
     logger.info(`serving on stdio, database ${database}`);
   } else {
+    let listening = false;
     listener = new WebSocketListener({
       onconnection: (transport) => void server.accept(transport),
       maxPayload: flags.maxFrameBytes,
       token: flags.wsToken,
       allowedOrigins: flags.allowedOrigins,
       isReady: () => shuttingDown === undefined,
-      onerror: (error) => logger.error("listener error", error),
+      // Before it listens, an error is the failed listen itself, reported once below.
+      onerror: (error) => {
+        if (listening) logger.error("listener error", error);
+      },
     });
     try {
       const address = await listener.listen({ host: flags.listen.host, port: flags.listen.port });
-      // Printed whatever the log level: with port 0 this is how a supervisor learns the port.
-      process.stderr.write(`[thread-queue-server] listening on ${address.url}, database ${database}\n`);
+      listening = true;
+      // Whatever the log level: with port 0 this is how a supervisor learns the port.
+      createStderrLogger("info").info(`listening on ${address.url}, database ${database}`);
     } catch (error) {
-      logger.error(`cannot listen on ${flags.listen.host}:${flags.listen.port}`, error);
       await server.close();
-      return 1;
+      return startUpFailed(logger, `cannot listen on ${flags.listen.host}:${flags.listen.port}`, error);
     }
   }
   await finished;
@@ -117,24 +124,24 @@ function openStore(target: StoreTarget, logger: Logger): Promise<QueueStore> {
 }
 
 async function main(): Promise<void> {
-  let flags: ServerFlags | "help" | "version";
+  let commandLine: CommandLine | "help" | "version";
   try {
-    flags = parseServerFlags(process.argv.slice(2), process.env);
+    commandLine = parseCommandLine(process.argv.slice(2), process.env);
   } catch (error) {
     if (!(error instanceof FlagError)) throw error;
-    process.stderr.write(`thread-queue-server: ${error.message}\nRun with --help for usage.\n`);
+    process.stderr.write(`thread-queue-server: ${error.message} (see --help)\n`);
     process.exit(2);
   }
-  if (flags === "help") {
+  if (commandLine === "help") {
     process.stdout.write(`${FLAG_HELP}\n`);
     return;
   }
-  if (flags === "version") {
+  if (commandLine === "version") {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  const logger = createStderrLogger(flags.logLevel);
-  const code = await run(flags, logger);
+  const logger = createStderrLogger(commandLine.flags.logLevel);
+  const code = await run(commandLine, logger);
   process.exit(code);
 }
 

@@ -14,13 +14,44 @@ import { describe, expect, it } from "vitest";
 import { SqliteQueueStore } from "../../server/store/index.js";
 import { storedQueueRows } from "../support/reliability-db.js";
 import { useTestResources } from "../support/reliability-resources.js";
-import { runServerToExit } from "../support/reliability-server.js";
+import { runServerToExit, type RunToExitOptions } from "../support/reliability-server.js";
+import { SERVER_BIN } from "../support/server-process.js";
 import { listIds, queueTurn, rpcFailure } from "../support/scenario-helpers.js";
 
 const THREAD = "01a21800-0000-7000-8000-0000000000e5";
 const HAS_PRLIMIT = spawnSync("prlimit", ["--version"]).status === 0;
 const IS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
+const DROP_FILE_MODE_OVERRIDES = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"];
+
+/**
+ * How to run the server so that file modes bind it. An ordinary user is bound already. Root is
+ * not, so as root the server runs without the capabilities that let it ignore modes (setpriv
+ * drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH): it still reads the checkout it owns, also in
+ * a 0700 folder. Failing that, as `nobody` — who can read the checkout only where every folder
+ * above it is open to others. Each way is tried by starting the server (`--version` loads every
+ * module); a reason is returned when none works.
+ */
+type Confinement = { kind: "self" | "no-capabilities" | "nobody"; options: RunToExitOptions } | { kind: "none"; reason: string };
+let confinement: Confinement | undefined;
+function boundByFileModes(): Confinement {
+  if (!IS_ROOT) return { kind: "self", options: {} };
+  if (confinement !== undefined) return confinement;
+  const starts = (prefix: readonly string[], ids: { uid?: number; gid?: number } = {}) => {
+    const [command = process.execPath, ...args] = [...prefix, process.execPath, SERVER_BIN, "--version"];
+    return spawnSync(command, args, { ...ids, stdio: "ignore", timeout: 30_000 }).status === 0;
+  };
+  if (starts(DROP_FILE_MODE_OVERRIDES)) confinement = { kind: "no-capabilities", options: { prefix: DROP_FILE_MODE_OVERRIDES } };
+  else if (starts([], { uid: NOBODY, gid: NOBODY })) confinement = { kind: "nobody", options: { uid: NOBODY, gid: NOBODY } };
+  else {
+    confinement = {
+      kind: "none",
+      reason:
+        "needs a way to run the server bound by file modes: as root that is setpriv (util-linux) dropping CAP_DAC_OVERRIDE, or the user nobody able to read this checkout (it is not: a folder above it is private)",
+    };
+  }
+  return confinement;
+}
 
 /** A migrated database holding one persisted thread with `rows` pending queued turns. */
 async function databaseWithRows(path: string, rows: number): Promise<void> {
@@ -58,22 +89,24 @@ describe("database trouble at start-up: a clear error and exit code 1", () => {
     expect(outcome.stderr).toContain("database disk image is malformed");
   });
 
-  it("refuses a database file it may not write, and a folder it may not create", async () => {
+  it("refuses a database file it may not write, and a folder it may not create", async (context) => {
+    const confined = boundByFileModes();
+    if (confined.kind === "none") return context.skip(confined.reason);
     const path = resources.dir.file("read-only.sqlite");
     await databaseWithRows(path, 1);
     const before = readFileSync(path);
-    // root ignores file modes, so the server runs as nobody against root's 0644 file instead.
+    // nobody is refused root's 0644 file and 0755 folder; the owner needs 0444 and 0555.
+    const byOwner = confined.kind !== "nobody";
     chmodSync(resources.dir.path, 0o755);
-    chmodSync(path, IS_ROOT ? 0o644 : 0o444);
-    const asOther = IS_ROOT ? { uid: NOBODY, gid: NOBODY } : {};
-    const readOnly = await runServerToExit(["--db", path], { input: "", ...asOther });
+    chmodSync(path, byOwner ? 0o444 : 0o644);
+    const readOnly = await runServerToExit(["--db", path], { input: "", ...confined.options });
     expect(readOnly.code).toBe(1);
     expect(readOnly.stderr).toContain(`cannot open the database ${path}`);
     expect(readOnly.stderr).toContain("EACCES");
     expect(readFileSync(path).equals(before)).toBe(true);
 
-    if (!IS_ROOT) chmodSync(resources.dir.path, 0o555);
-    const noFolder = await runServerToExit(["--db", resources.dir.file("missing/queue.sqlite")], { input: "", ...asOther });
+    if (byOwner) chmodSync(resources.dir.path, 0o555);
+    const noFolder = await runServerToExit(["--db", resources.dir.file("missing/queue.sqlite")], { input: "", ...confined.options });
     chmodSync(resources.dir.path, 0o755);
     expect(noFolder.code).toBe(1);
     expect(noFolder.stderr).toContain("EACCES");
@@ -93,7 +126,7 @@ describe("database trouble at start-up: a clear error and exit code 1", () => {
     }
   });
 
-  it.skipIf(!HAS_PRLIMIT)("refuses to start when the disk has no room for a new database", async () => {
+  it.skipIf(!HAS_PRLIMIT)("refuses to start when the disk has no room for a new database (needs prlimit)", async () => {
     const path = resources.dir.file("full/queue.sqlite");
     const outcome = await runServerToExit(["--db", path], { input: "", prefix: ["prlimit", "--fsize=0:unlimited"] });
     expect(outcome.code).toBe(1);
@@ -142,7 +175,7 @@ describe("database trouble at run time: an error answer, and the server carries 
     expect(await listIds(client, THREAD)).toEqual([first.id, after.id]);
   });
 
-  it.skipIf(!HAS_PRLIMIT)("answers adds on a full disk with -32603, keeps every acknowledged one, and recovers when room returns", async () => {
+  it.skipIf(!HAS_PRLIMIT)("answers adds on a full disk with -32603, keeps every acknowledged one, and recovers when room returns (needs prlimit)", async () => {
     const path = resources.dir.file("full.sqlite");
     await databaseWithRows(path, 0);
     const { client, pid } = await resources.stdioClient(path);

@@ -69,7 +69,7 @@ describe("who may connect over WebSocket", () => {
   it("refuses a non-loopback address without a token, and an empty or spaced token, before opening anything", async () => {
     for (const host of ["0.0.0.0", "[::]", "192.0.2.1", "example.com"]) {
       const outcome = await runServerToExit(["--db", resources.dir.file("never.sqlite"), "--listen", `ws://${host}:0`]);
-      expect(outcome.code, host).toBe(1);
+      expect(outcome.code, host).toBe(2);
       expect(outcome.stderr).toContain(`refusing to listen on non-loopback host ${host.replace(/^\[(.*)\]$/, "$1")} without an auth token`);
     }
     for (const token of ["", "two words"]) {

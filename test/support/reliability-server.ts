@@ -138,6 +138,8 @@ export interface RunToExitOptions {
   timeoutMs?: number;
   /** A command the server runs under, e.g. ["prlimit", "--fsize=0"]. */
   prefix?: readonly string[];
+  /** Working folder (relative --db paths are resolved against it). */
+  cwd?: string;
 }
 
 /** Starts the server with `args` and waits for it to exit on its own; a hang is an error. */
@@ -146,6 +148,7 @@ export async function runServerToExit(args: readonly string[], options: RunToExi
   const child = spawn(command, commandArgs, {
     stdio: ["pipe", "pipe", "pipe"],
     env: options.env ?? process.env,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.uid === undefined ? {} : { uid: options.uid }),
     ...(options.gid === undefined ? {} : { gid: options.gid }),
   });

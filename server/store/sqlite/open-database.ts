@@ -1,6 +1,5 @@
-import { closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { createPrivateFile } from "./database-file.js";
 
 export type Db = Database.Database;
 
@@ -36,14 +35,4 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Db {
     db.close();
     throw error;
   }
-}
-
-/**
- * Queued inputs are user data: the folder (0700) and file (0600) are created owner-only.
- * SQLite gives its -wal and -shm files the database file's mode. Existing paths are left as
- * they are: their owner chose their modes.
- */
-function createPrivateFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, "a", 0o600));
 }
