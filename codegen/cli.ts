@@ -1,4 +1,5 @@
-// Entry of `npm run codegen`; everything testable lives in ./cli/main.ts and ./diff/command.ts.
+// Entry of `npm run codegen`; everything testable lives in ./cli/main.ts, ./diff/command.ts and
+// ./probe/command.ts.
 // Each is imported only when its command runs: a start-up cost paid on every invocation.
 const io = {
   stdout: (text: string) => void process.stdout.write(text),
@@ -9,4 +10,6 @@ const [first, ...rest] = process.argv.slice(2);
 process.exitCode =
   first === "diff"
     ? await (await import("./diff/command.js")).runDiffCommand(rest, io)
-    : await (await import("./cli/main.js")).main(process.argv.slice(2), io);
+    : first === "probe"
+      ? await (await import("./probe/command.js")).runProbeCommand(rest, io)
+      : await (await import("./cli/main.js")).main(process.argv.slice(2), io);

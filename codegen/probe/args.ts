@@ -1,0 +1,172 @@
+/** The flags of `codegen probe`, parsed without side effects so they can be tested alone. */
+import { parseArgs } from "node:util";
+
+export type ProbeFormat = "text" | "json";
+
+export interface ProbeArgs {
+  readonly schema: string | undefined;
+  readonly server: string | undefined;
+  readonly listen: string | undefined;
+  readonly init: string | undefined;
+  readonly methods: readonly string[];
+  readonly runs: number;
+  readonly calls: number;
+  readonly seed: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly startTimeoutMs: number;
+  readonly settleMs: number;
+  readonly invalidParamsCode: number | undefined;
+  readonly format: ProbeFormat;
+  readonly replay: string | undefined;
+  readonly transcript: string | undefined;
+}
+
+export type ParsedProbeArgs =
+  | { readonly ok: true; readonly help: true }
+  | { readonly ok: true; readonly help: false; readonly args: ProbeArgs }
+  | { readonly ok: false; readonly message: string };
+
+export const PROBE_DEFAULTS = {
+  schema: "schema",
+  listen: "stdio",
+  runs: 10,
+  calls: 200,
+  timeoutMs: 5_000,
+  startTimeoutMs: 30_000,
+  settleMs: 200,
+  invalidParamsCode: -32602,
+} as const;
+
+export const probeHelp = `Usage: npm run codegen -- probe --server "CMD ARGS…" [options]
+
+Generates requests from the protocol's schemas — valid params, and params broken on purpose —
+sends them to a server, checks every answer and notification against the schemas, and on a
+failure shrinks the calls to the shortest sequence that still fails and prints it as a
+replayable NDJSON transcript. See docs/probing.md.
+
+  --schema PATH            schema directory or bundle file (default: ${PROBE_DEFAULTS.schema})
+  --server "CMD ARGS…"     the server to start, once per session; no shell: quotes and $VAR
+                           work, pipes do not. {tmp} is a fresh folder per session, {port} a
+                           free loopback port
+  --listen stdio|ws://H:P  how to reach it: its stdin/stdout, or a WebSocket URL it listens on
+                           ({port} allowed) (default: ${PROBE_DEFAULTS.listen})
+  --init FILE              JSON array of messages sent first (the handshake); with an "id"
+                           a request, without one a notification
+  --methods GLOB…          client → server methods to call; * within a segment, ** across,
+                           !GLOB excludes (default: every method)
+  --runs N                 sessions, each against a fresh server (default: ${PROBE_DEFAULTS.runs})
+  --calls N                generated calls per session (default: ${PROBE_DEFAULTS.calls})
+  --seed S                 fast-check seed; the same seed generates the same calls
+  --timeout-ms N           longest wait for an answer (default: ${PROBE_DEFAULTS.timeoutMs})
+  --start-timeout-ms N     longest wait for a WebSocket server to accept (default: ${PROBE_DEFAULTS.startTimeoutMs})
+  --settle-ms N            how long to keep listening after a session's last call (default: ${PROBE_DEFAULTS.settleMs})
+  --invalid-params-code N  the error code the protocol answers invalid params with
+                           (default: ${PROBE_DEFAULTS.invalidParamsCode}; Codex answers -32600)
+  --format text|json       report format (default: text)
+  --transcript FILE        also write a failure's transcript to FILE
+  --replay FILE            send a transcript's messages to a fresh server and check them again;
+                           its header supplies --schema, --server, --listen, --timeout-ms and
+                           --invalid-params-code unless given
+
+Exit codes: 0 no finding · 1 a finding (or a replay that still fails) · 2 bad arguments,
+schema errors, or a server that does not start · 3 internal error.
+`;
+
+/** `--methods a b c` as well as `--methods a --methods b`: the issue's spelling and node's. */
+function expandMethods(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let inMethods = false;
+  for (const arg of argv) {
+    if (arg === "--methods") {
+      inMethods = true;
+      continue;
+    }
+    if (arg.startsWith("-")) inMethods = false;
+    if (inMethods && !arg.startsWith("!-")) {
+      out.push("--methods", arg);
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: expandMethods(argv),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        schema: { type: "string" },
+        server: { type: "string" },
+        listen: { type: "string" },
+        init: { type: "string" },
+        methods: { type: "string", multiple: true },
+        runs: { type: "string" },
+        calls: { type: "string" },
+        seed: { type: "string" },
+        "timeout-ms": { type: "string" },
+        "start-timeout-ms": { type: "string" },
+        "settle-ms": { type: "string" },
+        "invalid-params-code": { type: "string" },
+        format: { type: "string" },
+        replay: { type: "string" },
+        transcript: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (cause) {
+    return { ok: false, message: `${(cause as Error).message}; see --help` };
+  }
+  if (values.help === true) return { ok: true, help: true };
+  const numbers: Record<string, number | undefined> = {};
+  const integerFlags = [
+    ["runs", 1],
+    ["calls", 1],
+    ["seed", Number.MIN_SAFE_INTEGER],
+    ["timeout-ms", 1],
+    ["start-timeout-ms", 1],
+    ["settle-ms", 0],
+    ["invalid-params-code", Number.MIN_SAFE_INTEGER],
+  ] as const;
+  for (const [flag, min] of integerFlags) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+      return { ok: false, message: `--${flag} ${JSON.stringify(raw)}: expected an integer${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ""}` };
+    }
+    numbers[flag] = value;
+  }
+  const format = values.format ?? "text";
+  if (format !== "text" && format !== "json") return { ok: false, message: `--format ${JSON.stringify(format)}: use text or json` };
+  if (values.replay === undefined && values.server === undefined) {
+    return { ok: false, message: 'the server to probe is missing: --server "CMD ARGS…" (or --replay FILE); see --help' };
+  }
+  for (const name of ["schema", "server", "listen", "init", "replay", "transcript"] as const) {
+    if (values[name] === "") return { ok: false, message: `--${name} needs a value; see --help` };
+  }
+  return {
+    ok: true,
+    help: false,
+    args: {
+      schema: values.schema,
+      server: values.server,
+      listen: values.listen,
+      init: values.init,
+      methods: (values.methods ?? []).flatMap((entry) => entry.split(/[\s,]+/)).filter((glob) => glob !== ""),
+      runs: numbers.runs ?? PROBE_DEFAULTS.runs,
+      calls: numbers.calls ?? PROBE_DEFAULTS.calls,
+      seed: numbers.seed,
+      timeoutMs: numbers["timeout-ms"],
+      startTimeoutMs: numbers["start-timeout-ms"] ?? PROBE_DEFAULTS.startTimeoutMs,
+      settleMs: numbers["settle-ms"] ?? PROBE_DEFAULTS.settleMs,
+      invalidParamsCode: numbers["invalid-params-code"],
+      format,
+      replay: values.replay,
+      transcript: values.transcript,
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** What the probe reports: one finding per broken promise of the protocol. */
+
+export const FINDING_KINDS = {
+  timeout: "no answer within the timeout",
+  "invalid-result": "a result does not match the method's result schema",
+  "malformed-error": "an error response without the JSON-RPC error shape",
+  "wrong-error-code": "params the schema rejects were answered with another error code than the protocol's",
+  "accepted-invalid-params": "params the schema rejects were answered with a result",
+  "rejected-valid-params": "params the schema accepts were answered with -32602 (invalid params)",
+  "internal-error": "params the schema accepts were answered with -32603 (internal error)",
+  "init-rejected": "a request of the --init handshake was answered with an error",
+  "unknown-notification": "a notification whose method the protocol does not define (server → client)",
+  "invalid-notification": "a notification whose params do not match its schema",
+  "unknown-server-request": "a server → client request whose method the protocol does not define",
+  "invalid-server-request": "a server → client request whose params do not match its schema",
+  "malformed-message": "a message that is not JSON-RPC, or a response to no request",
+  "server-exited": "the server process exited",
+  "connection-closed": "the server closed the connection",
+} as const;
+
+export type FindingKind = keyof typeof FINDING_KINDS;
+
+export interface Finding {
+  readonly kind: FindingKind;
+  /** The method of the call the finding belongs to (the last call sent, for notifications and exits). */
+  readonly method: string;
+  /** For notification and server-request findings: the method the server sent. */
+  readonly received?: string;
+  /** Index of the call in the generated sequence; -1 while the --init handshake runs. */
+  readonly step: number;
+  readonly detail: string;
+}
+
+/** Two findings are "the same fault" for shrinking when these agree. */
+export function signatureOf(finding: Finding): string {
+  return [finding.kind, finding.method, finding.received ?? ""].join("\u0000");
+}
+
+export function describeFinding(finding: Finding): string {
+  const about = finding.received === undefined ? finding.method : `${finding.received} (after ${finding.method})`;
+  return `${finding.kind} ${about}: ${finding.detail}`;
+}
