@@ -29,8 +29,8 @@ export type ParsedProbeArgs =
 export const PROBE_DEFAULTS = {
   schema: "schema",
   listen: "stdio",
-  runs: 10,
-  calls: 200,
+  runs: 5,
+  calls: 400,
   timeoutMs: 5_000,
   startTimeoutMs: 30_000,
   settleMs: 200,

@@ -31,9 +31,17 @@ export interface Finding {
   readonly detail: string;
 }
 
-/** Two findings are "the same fault" for shrinking when these agree. */
+/**
+ * Two findings are "the same fault" for shrinking when these agree. A message the server sends
+ * on its own is known by its method alone: which call it follows depends on timing (a
+ * notification sent after an answer arrives during the next call).
+ */
 export function signatureOf(finding: Finding): string {
-  return [finding.kind, finding.method, finding.received ?? ""].join("\u0000");
+  return finding.received === undefined ? `${finding.kind}\u0000${finding.method}` : `${finding.kind}\u0000\u0000${finding.received}`;
+}
+
+export function sameFault(a: Finding, b: Finding): boolean {
+  return signatureOf(a) === signatureOf(b);
 }
 
 export function describeFinding(finding: Finding): string {

@@ -114,10 +114,11 @@ export class ParamsArbitraries {
     if (bounds.min > bounds.max) throw new UngeneratableSchemaError(`no ${kind} lies in ${bounds.min}..${bounds.max}`);
     const allowed: JsonKind[] = kind === "integer" ? ["integer"] : ["integer", "number"];
     const sites: MutationSite[] = [wrongType(allowed), ...bounds.outside.map((o) => ({ kind: "out-of-range" as const, path: [], value: o.value, rule: o.rule }))];
-    const values =
-      kind === "integer"
-        ? fc.integer({ min: bounds.min, max: bounds.max })
-        : fc.double({ min: bounds.min, max: bounds.max, noNaN: true, noDefaultInfinity: true });
+    const values = fc.oneof(
+      { weight: 2, arbitrary: kind === "integer" ? fc.integer({ min: bounds.min, max: bounds.max }) : fc.double({ min: bounds.min, max: bounds.max, noNaN: true, noDefaultInfinity: true }) },
+      // The edges of the range, where off-by-one and division-by-zero bugs live.
+      { weight: 1, arbitrary: fc.constantFrom(...edges(bounds)) },
+    );
     return pooled(at.key, kind, values, sites);
   }
 
@@ -145,7 +146,7 @@ export class ParamsArbitraries {
     if (at.key === undefined || !this.isPrimitive(itemSchema)) return generated;
     return fc.oneof(
       generated,
-      fc.record({ pick: fc.nat({ max: 7 }), fallback: generated }).map(({ pick, fallback }) => ({
+      fc.record({ pick: poolPick(), fallback: generated }).map(({ pick, fallback }) => ({
         template: new PoolRef(at.key!, "array", pick, fallback.template),
         sites: own,
       })),
@@ -271,9 +272,17 @@ function pooled(key: string | undefined, kind: PoolKind, values: fc.Arbitrary<Te
   const plain = values.map((template) => ({ template, sites }));
   if (key === undefined) return plain;
   const fromPool = fc
-    .record({ pick: fc.nat({ max: 7 }), fallback: values })
+    .record({ pick: poolPick(), fallback: values })
     .map(({ pick, fallback }) => ({ template: new PoolRef(key, kind, pick, fallback), sites }));
   return fc.oneof({ weight: 3, arbitrary: fromPool }, { weight: 1, arbitrary: plain });
+}
+
+/**
+ * Mostly the most recent value: two fields that must agree (`threadId` and
+ * `turnStartParams.threadId`) then usually do; sometimes an older one.
+ */
+function poolPick(): fc.Arbitrary<number> {
+  return fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: 7 }) });
 }
 
 function combineArray(items: readonly Generated[], own: readonly MutationSite[]): Generated {
@@ -406,6 +415,11 @@ function numericBounds(schema: JsonSchemaObject, kind: "integer" | "number"): Nu
     max = Math.floor(max);
   }
   return { min, max, outside };
+}
+
+function edges(bounds: NumericBounds): number[] {
+  const candidates = [bounds.min, bounds.max, 0].filter((value) => value >= bounds.min && value <= bounds.max);
+  return [...new Set(candidates)];
 }
 
 /** "queuedTurnIds" → "queuedTurnId", "entries" → "entry": the pool key of one item. */

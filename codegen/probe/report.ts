@@ -1,5 +1,5 @@
 /** The run's report: text for people, one JSON document for CI. */
-import { describeFinding, type Finding } from "./findings.js";
+import { describeFinding, sameFault, type Finding } from "./findings.js";
 import type { ProbeReport } from "./run.js";
 import type { SessionOutcome } from "./session.js";
 import type { SessionStats } from "./stats.js";
@@ -77,7 +77,7 @@ export function replayText(verdict: ReplayVerdict, file: string): string {
   } else {
     lines.push(`probe --replay ${file}: ${describeFinding(finding)}`);
     if (recorded !== undefined) {
-      const same = recorded.kind === finding.kind && recorded.method === finding.method && recorded.received === finding.received;
+      const same = sameFault(recorded, finding);
       lines.push(same ? "  the recorded fault reproduces" : `  a different fault than the recorded one: ${describeFinding(recorded)}`);
     }
   }

@@ -99,6 +99,7 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
       if (finding === undefined) return true;
       const signature = signatureOf(finding);
       if (target !== undefined && signature !== target) {
+        // Another fault: a candidate that does not show the one being shrunk.
         if (!others.has(signature)) others.set(signature, finding);
         return true;
       }

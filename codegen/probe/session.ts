@@ -120,7 +120,10 @@ class Session {
     if (intent !== "init") this.stats.called(planned.method, intent);
 
     const call: SentCall = { method: planned.method, intent, resultType: spec?.result ?? null };
-    const answer = id === undefined ? undefined : this.expectAnswer(id, call);
+    // The first answers also wait for the server to start (a stdio server reads its first line
+    // only once it is up), so the handshake gets the start timeout.
+    const timeoutMs = intent === "init" ? Math.max(this.config.startTimeoutMs, this.config.timeoutMs) : this.config.timeoutMs;
+    const answer = id === undefined ? undefined : this.expectAnswer(id, call, timeoutMs);
     try {
       await this.server!.send(message);
     } catch {
@@ -131,13 +134,13 @@ class Session {
     if (outcome.kind === "answer") this.onAnswer(id!, call, outcome.message);
   }
 
-  private expectAnswer(id: JsonRpcId, call: SentCall): Promise<Answer | { kind: "timeout" }> {
+  private expectAnswer(id: JsonRpcId, call: SentCall, timeoutMs: number): Promise<Answer | { kind: "timeout" }> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        this.report({ kind: "timeout", detail: `no answer to request ${JSON.stringify(id)} within ${this.config.timeoutMs} ms` });
+        this.report({ kind: "timeout", detail: `no answer to request ${JSON.stringify(id)} within ${timeoutMs} ms` });
         resolve({ kind: "timeout" });
-      }, this.config.timeoutMs);
+      }, timeoutMs);
       this.pending.set(id, {
         call,
         settle: (answer) => {
