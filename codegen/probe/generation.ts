@@ -80,6 +80,8 @@ export class SessionArbitrary extends fc.Arbitrary<readonly Step[]> {
     if (failedAt !== undefined && failedAt + 1 < parts.length) {
       yield sessionValue(parts.slice(0, Math.max(0, failedAt + 1)));
     }
+    // Most faults need no history: the failing call alone.
+    if (failedAt !== undefined && failedAt > 0 && failedAt < parts.length) yield sessionValue([parts[failedAt]!]);
     // Drop ever smaller runs of calls, keeping the last call (usually the one that failed).
     for (let size = Math.floor(parts.length / 2); size >= 1; size = Math.floor(size / 2)) {
       for (let start = 0; start + size < parts.length; start += size) {

@@ -41,6 +41,8 @@ export interface ProbeFailure {
   readonly shrunkCalls: number;
   readonly originalCalls: number;
   readonly shrinks: number;
+  /** Sessions run while shrinking, failing or not. */
+  readonly shrinkSessions: number;
   /** Other faults met while shrinking (different kind or method); each deserves its own run. */
   readonly otherFindings: readonly Finding[];
 }
@@ -67,6 +69,7 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
   const failedAt = new WeakMap<readonly Step[], number>();
   const searchStats = new SessionStats();
   let sessions = 0;
+  let shrinkSessions = 0;
   let searchCalls = 0;
   let searching = true;
   let target: string | undefined;
@@ -89,6 +92,7 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
         if (searching) setupError = error;
         return true;
       }
+      if (!searching) shrinkSessions++;
       if (searching) {
         sessions++;
         searchCalls += outcome.callsSent;
@@ -129,6 +133,7 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
       shrunkCalls: final.callsSent,
       originalCalls: firstFailureCalls,
       shrinks: details.numShrinks,
+      shrinkSessions,
       otherFindings: [...others.values()],
     };
   }
