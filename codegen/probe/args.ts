@@ -19,6 +19,7 @@ export interface ProbeArgs {
   readonly format: ProbeFormat;
   readonly replay: string | undefined;
   readonly transcript: string | undefined;
+  readonly ignore: readonly string[];
 }
 
 export type ParsedProbeArgs =
@@ -62,6 +63,8 @@ replayable NDJSON transcript. See docs/probing.md.
   --settle-ms N            how long to keep listening after a session's last call (default: ${PROBE_DEFAULTS.settleMs})
   --invalid-params-code N  the error code the protocol answers invalid params with
                            (default: ${PROBE_DEFAULTS.invalidParamsCode}; Codex answers -32600)
+  --ignore KIND[:GLOB]     a known fault that is counted but does not fail the run, e.g.
+                           rejected-valid-params:thread/list (repeatable)
   --format text|json       report format (default: text)
   --transcript FILE        also write a failure's transcript to FILE
   --replay FILE            send a transcript's messages to a fresh server and check them again;
@@ -72,17 +75,29 @@ Exit codes: 0 no finding · 1 a finding (or a replay that still fails) · 2 bad 
 schema errors, or a server that does not start · 3 internal error.
 `;
 
-/** `--methods a b c` as well as `--methods a --methods b`: the issue's spelling and node's. */
-function expandMethods(argv: readonly string[]): string[] {
+/**
+ * Before node's parser: `--methods a b c` as well as `--methods a --methods b` (the issue's
+ * spelling and node's), and a negative number after a flag (`--invalid-params-code -32600`),
+ * which node would take for an option.
+ */
+function normalise(argv: readonly string[]): string[] {
   const out: string[] = [];
   let inMethods = false;
-  for (const arg of argv) {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
     if (arg === "--methods") {
       inMethods = true;
       continue;
     }
+    const next = argv[index + 1];
+    if (arg.startsWith("--") && !arg.includes("=") && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      index++;
+      inMethods = false;
+      continue;
+    }
     if (arg.startsWith("-")) inMethods = false;
-    if (inMethods && !arg.startsWith("!-")) {
+    if (inMethods) {
       out.push("--methods", arg);
       continue;
     }
@@ -95,7 +110,7 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
   let values;
   try {
     ({ values } = parseArgs({
-      args: expandMethods(argv),
+      args: normalise(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -114,6 +129,7 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
         format: { type: "string" },
         replay: { type: "string" },
         transcript: { type: "string" },
+        ignore: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -167,6 +183,7 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
       format,
       replay: values.replay,
       transcript: values.transcript,
+      ignore: (values.ignore ?? []).flatMap((entry) => entry.split(",")).filter((pattern) => pattern !== ""),
     },
   };
 }

@@ -9,7 +9,8 @@ import { formatSchemaError } from "../errors.js";
 import { loadProtocol } from "../load/index.js";
 import { parseProbeArgs, probeHelp, PROBE_DEFAULTS } from "./args.js";
 import { readInitFile } from "./init-file.js";
-import { selectMethods, MethodIndex } from "./methods.js";
+import { parseIgnore } from "./findings.js";
+import { globToRegExp, MethodIndex, selectMethods } from "./methods.js";
 import { probeJson, probeText, replayJson, replayText } from "./report.js";
 import { ProbeInputError, replayTranscript, runProbe } from "./run.js";
 import { parseServerCommand } from "./server-command.js";
@@ -90,6 +91,11 @@ async function probe(argv: readonly string[], io: ProbeIo): Promise<number> {
     return ProbeExit.inputError;
   }
   const model = loaded.model;
+  const ignore = parseIgnore(args.ignore, globToRegExp);
+  if (!ignore.ok) {
+    io.stderr(`codegen probe: ${ignore.message}\n`);
+    return ProbeExit.inputError;
+  }
   const timeoutMs = args.timeoutMs ?? recorded?.timeoutMs ?? PROBE_DEFAULTS.timeoutMs;
   const invalidParamsCode = args.invalidParamsCode ?? recorded?.invalidParamsCode ?? PROBE_DEFAULTS.invalidParamsCode;
   const common = {
@@ -99,6 +105,7 @@ async function probe(argv: readonly string[], io: ProbeIo): Promise<number> {
     startTimeoutMs: args.startTimeoutMs,
     settleMs: args.settleMs,
     invalidParamsCode,
+    ignore: ignore.filter,
   };
 
   if (replay !== undefined) {

@@ -48,3 +48,31 @@ export function describeFinding(finding: Finding): string {
   const about = finding.received === undefined ? finding.method : `${finding.received} (after ${finding.method})`;
   return `${finding.kind} ${about}: ${finding.detail}`;
 }
+
+export type FindingFilter = (finding: Finding) => boolean;
+
+/**
+ * `--ignore KIND` or `--ignore KIND:METHOD-GLOB`: a known fault (a baseline) that is counted
+ * and reported but does not fail the run. The glob is matched against the call's method, or
+ * for messages the server sends unasked, the method it sent.
+ */
+export function parseIgnore(patterns: readonly string[], glob: (pattern: string) => RegExp): { ok: true; filter: FindingFilter } | { ok: false; message: string } {
+  const rules: { kind: FindingKind; method: RegExp | undefined }[] = [];
+  for (const pattern of patterns) {
+    const colon = pattern.indexOf(":");
+    const kind = colon < 0 ? pattern : pattern.slice(0, colon);
+    if (!Object.hasOwn(FINDING_KINDS, kind)) {
+      return { ok: false, message: `--ignore ${JSON.stringify(pattern)}: ${JSON.stringify(kind)} is not a finding kind (one of ${Object.keys(FINDING_KINDS).join(", ")})` };
+    }
+    rules.push({ kind: kind as FindingKind, method: colon < 0 ? undefined : glob(pattern.slice(colon + 1)) });
+  }
+  return {
+    ok: true,
+    filter: (finding) => rules.some((rule) => rule.kind === finding.kind && (rule.method === undefined || rule.method.test(finding.received ?? finding.method))),
+  };
+}
+
+/** How an ignored finding is shown and counted: "rejected-valid-params:thread/list". */
+export function ignoreKey(finding: Finding): string {
+  return `${finding.kind}:${finding.received ?? finding.method}`;
+}

@@ -51,6 +51,7 @@ export function probeJson(report: ProbeReport, context: ReportContext): string {
         calls: report.calls,
         methods: Object.fromEntries(report.stats.methods),
         notifications: Object.fromEntries(report.stats.notifications),
+        ignoredFindings: Object.fromEntries(report.stats.ignoredFindings),
         skippedMethods: report.skippedMethods,
         finding: failure?.finding ?? null,
         shrunk: failure === undefined ? null : { calls: failure.shrunkCalls, from: failure.originalCalls, steps: failure.shrinks, sessions: failure.shrinkSessions },
@@ -110,6 +111,7 @@ function statsTable(stats: SessionStats): string[] {
       .join(", ");
     lines.push(`  ${method.padEnd(width)}  ${String(tally.valid).padStart(5)}  ${String(tally.invalid).padStart(7)}  ${String(tally.results).padStart(7)}  ${errors}`);
   }
+  for (const [key, entry] of stats.ignoredFindings) lines.push(`  ignored (--ignore) ${key} ×${entry.count}: ${entry.example.detail.split("\n")[0]}`);
   if (stats.notifications.size > 0) {
     lines.push(`  notifications: ${[...stats.notifications].map(([method, count]) => `${method} ×${count}`).join(", ")}`);
   }

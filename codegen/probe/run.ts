@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import type { MethodSpec, ProtocolModel } from "../model/model.js";
-import { signatureOf, type Finding } from "./findings.js";
+import { signatureOf, type Finding, type FindingFilter } from "./findings.js";
 import { planMethods, SessionArbitrary, type MethodPlan } from "./generation.js";
 import { MethodIndex } from "./methods.js";
 import { DEFAULT_LIMITS, ParamsArbitraries } from "./params-arbitrary.js";
@@ -29,6 +29,7 @@ export interface ProbeSettings {
   readonly startTimeoutMs: number;
   readonly settleMs: number;
   readonly invalidParamsCode: number;
+  readonly ignore: FindingFilter;
   /** Called after each session of the search (not of shrinking): progress for long runs. */
   readonly onSession?: (index: number, outcome: SessionOutcome) => void;
 }
@@ -168,5 +169,6 @@ function sessionConfig(settings: Omit<ProbeSettings, "methods" | "runs" | "calls
     startTimeoutMs: settings.startTimeoutMs,
     settleMs: settings.settleMs,
     invalidParamsCode: settings.invalidParamsCode,
+    ignore: settings.ignore,
   };
 }

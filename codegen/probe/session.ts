@@ -5,7 +5,7 @@
  */
 import { classifyMessage, type ClassifiedMessage, type JsonRpcId, type JsonRpcMessage } from "../runtime/jsonrpc.js";
 import { judgeAnswer, judgeServerMessage, type SentCall } from "./checks.js";
-import type { Finding } from "./findings.js";
+import type { Finding, FindingFilter } from "./findings.js";
 import type { MethodIndex } from "./methods.js";
 import { ValuePool } from "./pool.js";
 import type { PlanContext, ScriptEntry } from "./script.js";
@@ -24,6 +24,8 @@ export interface SessionConfig {
   /** How long to keep listening after the last call, for notifications it caused. */
   readonly settleMs: number;
   readonly invalidParamsCode: number;
+  /** Known faults (--ignore): counted, not reported; the session goes on. */
+  readonly ignore: FindingFilter;
 }
 
 export interface SessionOutcome {
@@ -111,10 +113,12 @@ class Session {
     if (planned.params !== undefined) message.params = planned.params;
 
     this.current = { method: planned.method, step };
+    // A mutation the schema still accepts (a wrong type where a union allows it) is a valid call.
+    const mutation = planned.mutation === undefined || intent !== "valid" ? planned.mutation : `${planned.mutation} (the schema still accepts it)`;
     this.events.push({
       send: message,
       intent,
-      ...(planned.mutation === undefined ? {} : { mutation: planned.mutation }),
+      ...(mutation === undefined ? {} : { mutation }),
       ...(planned.bind.length === 0 ? {} : { bind: planned.bind }),
     });
     if (intent !== "init") this.stats.called(planned.method, intent);
@@ -207,6 +211,11 @@ class Session {
   private report(problem: Omit<Finding, "method" | "step">): void {
     if (this.stopped) return;
     const finding: Finding = { ...problem, method: this.current.method, step: this.current.step };
+    // A server that is gone ends the session whether or not the user expects it to go.
+    if (this.config.ignore(finding) && finding.kind !== "server-exited" && finding.kind !== "connection-closed") {
+      this.stats.ignored(finding);
+      return;
+    }
     this.findings.push(finding);
     this.events.push({ finding });
     this.stopped = true;

@@ -1,4 +1,5 @@
 /** What each method was answered, counted across sessions: the report's table and JSON. */
+import { ignoreKey, type Finding } from "./findings.js";
 
 export interface MethodTally {
   valid: number;
@@ -11,6 +12,8 @@ export interface MethodTally {
 export class SessionStats {
   readonly methods = new Map<string, MethodTally>();
   readonly notifications = new Map<string, number>();
+  /** Findings --ignore let pass, by "kind:method", with the first one's detail. */
+  readonly ignoredFindings = new Map<string, { count: number; example: Finding }>();
 
   called(method: string, intent: "valid" | "invalid"): void {
     this.tally(method)[intent]++;
@@ -24,6 +27,13 @@ export class SessionStats {
     }
     const entry = (tally.errors[String(answer.code)] ??= { count: 0, example: answer.message });
     entry.count++;
+  }
+
+  ignored(finding: Finding): void {
+    const key = ignoreKey(finding);
+    const entry = this.ignoredFindings.get(key) ?? { count: 0, example: finding };
+    entry.count++;
+    this.ignoredFindings.set(key, entry);
   }
 
   notified(method: string): void {
@@ -43,6 +53,11 @@ export class SessionStats {
       }
     }
     for (const [method, count] of other.notifications) this.notifications.set(method, (this.notifications.get(method) ?? 0) + count);
+    for (const [key, theirs] of other.ignoredFindings) {
+      const mine = this.ignoredFindings.get(key) ?? { count: 0, example: theirs.example };
+      mine.count += theirs.count;
+      this.ignoredFindings.set(key, mine);
+    }
   }
 
   get calls(): number {
