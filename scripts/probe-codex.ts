@@ -14,7 +14,8 @@
  * -n`), with its model provider pointed at a closed loopback port: nothing it does can leave the
  * machine. Not part of `npm test`: it downloads ~100 MB.
  *
- *   npm run probe:codex -- [--codex-dir DIR] [--out DIR] [--runs N] [--calls N] [--seed S] [--max-findings N]
+ *   npm run probe:codex -- [--codex-dir DIR] [--out DIR] [--runs N] [--calls N] [--seed S]
+ *                          [--max-findings N] [--shrink-budget N]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -67,6 +68,7 @@ interface Options {
   calls: string;
   seed: string;
   maxFindings: number;
+  shrinkBudget: string;
 }
 
 function options(): Options {
@@ -78,6 +80,7 @@ function options(): Options {
       calls: { type: "string" },
       seed: { type: "string" },
       "max-findings": { type: "string" },
+      "shrink-budget": { type: "string" },
     },
   });
   return {
@@ -87,6 +90,7 @@ function options(): Options {
     calls: values.calls ?? "60",
     seed: values.seed ?? "171",
     maxFindings: Number(values["max-findings"] ?? "12"),
+    shrinkBudget: values["shrink-budget"] ?? "40",
   };
 }
 
@@ -178,7 +182,9 @@ async function main(): Promise<number> {
           "--listen", transport === "stdio" ? "stdio" : "ws://127.0.0.1:{port}",
           "--init", INIT,
           "--invalid-params-code", "-32600",
-          "--timeout-ms", "20000",
+          "--timeout-ms", "15000",
+          // A Codex session takes seconds to start: shrinking gets a bounded share of the time.
+          "--shrink-budget", opts.shrinkBudget,
           "--runs", opts.runs,
           "--calls", opts.calls,
           "--seed", opts.seed,

@@ -20,6 +20,7 @@ export interface ProbeArgs {
   readonly replay: string | undefined;
   readonly transcript: string | undefined;
   readonly ignore: readonly string[];
+  readonly shrinkBudget: number;
 }
 
 export type ParsedProbeArgs =
@@ -36,6 +37,7 @@ export const PROBE_DEFAULTS = {
   startTimeoutMs: 30_000,
   settleMs: 200,
   invalidParamsCode: -32602,
+  shrinkBudget: 300,
 } as const;
 
 export const probeHelp = `Usage: npm run codegen -- probe --server "CMD ARGS…" [options]
@@ -65,6 +67,7 @@ replayable NDJSON transcript. See docs/probing.md.
                            (default: ${PROBE_DEFAULTS.invalidParamsCode}; Codex answers -32600)
   --ignore KIND[:GLOB]     a known fault that is counted but does not fail the run, e.g.
                            rejected-valid-params:thread/list (repeatable)
+  --shrink-budget N        most sessions shrinking may start (default: ${PROBE_DEFAULTS.shrinkBudget})
   --format text|json       report format (default: text)
   --transcript FILE        also write a failure's transcript to FILE
   --replay FILE            send a transcript's messages to a fresh server and check them again;
@@ -130,6 +133,7 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
         replay: { type: "string" },
         transcript: { type: "string" },
         ignore: { type: "string", multiple: true },
+        "shrink-budget": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -146,6 +150,7 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
     ["start-timeout-ms", 1],
     ["settle-ms", 0],
     ["invalid-params-code", Number.MIN_SAFE_INTEGER],
+    ["shrink-budget", 0],
   ] as const;
   for (const [flag, min] of integerFlags) {
     const raw = values[flag];
@@ -183,6 +188,7 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
       format,
       replay: values.replay,
       transcript: values.transcript,
+      shrinkBudget: numbers["shrink-budget"] ?? PROBE_DEFAULTS.shrinkBudget,
       ignore: (values.ignore ?? []).flatMap((entry) => entry.split(",")).filter((pattern) => pattern !== ""),
     },
   };

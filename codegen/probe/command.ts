@@ -129,7 +129,7 @@ async function probe(argv: readonly string[], io: ProbeIo): Promise<number> {
     }
   }
   const seed = args.seed ?? randomInt(0, 2 ** 31);
-  const report = await runProbe({ ...common, methods, init: init.messages, runs: args.runs, calls: args.calls, seed });
+  const report = await runProbe({ ...common, methods, init: init.messages, runs: args.runs, calls: args.calls, seed, shrinkBudget: args.shrinkBudget });
   const header: TranscriptHeader = { probe: "transcript", version: 1, schema, server: serverText, listen, timeoutMs, invalidParamsCode, seed };
   if (report.failure !== undefined && args.transcript !== undefined) {
     await writeFile(path.resolve(io.cwd, args.transcript), transcriptLines(header, report.failure.events).join("\n") + "\n");

@@ -24,7 +24,9 @@ export function probeText(report: ProbeReport, context: ReportContext): string {
   const failure = report.failure;
   if (failure !== undefined) {
     lines.push("", `  ${describeFinding(failure.finding)}`);
-    lines.push(`  shrunk to ${failure.shrunkCalls} call(s) from ${failure.originalCalls} in ${failure.shrinks} step(s) (${failure.shrinkSessions} sessions)`);
+    lines.push(
+      `  shrunk to ${failure.shrunkCalls} call(s) from ${failure.originalCalls} in ${failure.shrinks} step(s) (${failure.shrinkSessions} sessions${failure.budgetSpent ? "; stopped at --shrink-budget, it may shrink further" : ""})`,
+    );
     for (const other of failure.otherFindings) lines.push(`  also seen while shrinking (run again to chase it): ${describeFinding(other)}`);
     const file = context.transcriptFile ?? "failure.ndjson";
     lines.push(
@@ -54,7 +56,7 @@ export function probeJson(report: ProbeReport, context: ReportContext): string {
         ignoredFindings: Object.fromEntries(report.stats.ignoredFindings),
         skippedMethods: report.skippedMethods,
         finding: failure?.finding ?? null,
-        shrunk: failure === undefined ? null : { calls: failure.shrunkCalls, from: failure.originalCalls, steps: failure.shrinks, sessions: failure.shrinkSessions },
+        shrunk: failure === undefined ? null : { calls: failure.shrunkCalls, from: failure.originalCalls, steps: failure.shrinks, sessions: failure.shrinkSessions, budgetSpent: failure.budgetSpent },
         otherFindings: failure?.otherFindings ?? [],
         transcript: failure === undefined ? null : transcriptLines(context.header, failure.events).map((line) => JSON.parse(line) as unknown),
       },

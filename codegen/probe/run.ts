@@ -30,6 +30,8 @@ export interface ProbeSettings {
   readonly settleMs: number;
   readonly invalidParamsCode: number;
   readonly ignore: FindingFilter;
+  /** Most sessions shrinking may run; then the shortest failing sequence so far is reported. */
+  readonly shrinkBudget: number;
   /** Called after each session of the search (not of shrinking): progress for long runs. */
   readonly onSession?: (index: number, outcome: SessionOutcome) => void;
 }
@@ -44,6 +46,8 @@ export interface ProbeFailure {
   readonly shrinks: number;
   /** Sessions run while shrinking, failing or not. */
   readonly shrinkSessions: number;
+  /** Shrinking stopped at the budget rather than at a minimum. */
+  readonly budgetSpent: boolean;
   /** Other faults met while shrinking (different kind or method); each deserves its own run. */
   readonly otherFindings: readonly Finding[];
 }
@@ -71,6 +75,7 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
   const searchStats = new SessionStats();
   let sessions = 0;
   let shrinkSessions = 0;
+  let budgetSpent = false;
   let searchCalls = 0;
   let searching = true;
   let target: string | undefined;
@@ -83,6 +88,12 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
     new SessionArbitrary(fc.oneof(...usable.map((plan) => plan.arbitrary)), settings.calls, failedAt),
     async (steps) => {
       if (setupError !== undefined) return true;
+      // Past the budget every remaining candidate counts as "does not fail", which fast-check
+      // runs through without a server: the shortest failing sequence so far stands.
+      if (!searching && shrinkSessions >= settings.shrinkBudget) {
+        budgetSpent = true;
+        return true;
+      }
       let outcome: SessionOutcome;
       try {
         outcome = await runSession([...init, ...steps.map(stepEntry)], config);
@@ -135,6 +146,7 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
       originalCalls: firstFailureCalls,
       shrinks: details.numShrinks,
       shrinkSessions,
+      budgetSpent,
       otherFindings: [...others.values()],
     };
   }
@@ -150,7 +162,7 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
 }
 
 /** Replays a transcript's messages against a fresh server, with the same checks. */
-export async function replayTranscript(settings: Omit<ProbeSettings, "methods" | "runs" | "calls" | "seed" | "init">, sends: readonly SendEvent[]): Promise<SessionOutcome> {
+export async function replayTranscript(settings: Omit<ProbeSettings, "methods" | "runs" | "calls" | "seed" | "init" | "shrinkBudget">, sends: readonly SendEvent[]): Promise<SessionOutcome> {
   const script = sends.map((event) => recordedEntry(event, event.intent === "init" ? "init" : "call"));
   return runSession(script, sessionConfig(settings));
 }
@@ -160,7 +172,7 @@ export class ProbeInputError extends Error {
   override readonly name = "ProbeInputError";
 }
 
-function sessionConfig(settings: Omit<ProbeSettings, "methods" | "runs" | "calls" | "seed" | "init">): SessionConfig {
+function sessionConfig(settings: Omit<ProbeSettings, "methods" | "runs" | "calls" | "seed" | "init" | "shrinkBudget">): SessionConfig {
   return {
     methods: new MethodIndex(settings.model),
     validators: new ProtocolValidators(settings.model),
