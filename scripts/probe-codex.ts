@@ -6,9 +6,9 @@
  * 2. Probes `codex app-server` with Codex's own 0.171.0 bundle (../shared/corpus), over stdio
  *    and over WebSocket, calling only the allow-listed methods below: those that work offline
  *    and touch nothing outside the session's temporary CODEX_HOME and working folder.
- * 3. Each finding is recorded (report + transcript in --out) and then passed to --ignore, and
- *    the probe runs again, until a run is clean or --max-findings is reached: one fault does not
- *    hide the next.
+ * 3. Each finding is recorded (report + transcript in --out) and then passed to --ignore (after
+ *    three of one kind, the whole kind), and the probe runs again with the next seed, until a run
+ *    is clean or --max-findings is reached: one fault does not hide the next.
  *
  * Every Codex process runs inside a network namespace with only a loopback interface (`unshare
  * -n`), with its model provider pointed at a closed loopback port: nothing it does can leave the
@@ -57,6 +57,9 @@ const ALLOWED_METHODS = [
   "account/read", "remoteControl/status/read", "windowsSandbox/readiness", "project/list", "project/read",
   "mock/experimentalMethod",
 ];
+
+/** Faults of one kind recorded before the kind as a whole is ignored. */
+const KIND_LIMIT = 3;
 
 /** A closed loopback port as the model endpoint: a turn that starts anyway fails at once, locally. */
 const OFFLINE_CONFIG = ["-c", 'model_provider="probe"', "-c", 'model_providers.probe={name="probe",base_url="http://127.0.0.1:9/v1",wire_api="responses"}'];
@@ -170,12 +173,15 @@ async function main(): Promise<number> {
   const workDir = mkdtempSync(path.join(tmpdir(), "probe-codex-work-"));
   const summary: Array<Record<string, unknown>> = [];
   try {
+    // Known faults carry over from stdio to WebSocket: the second transport looks for what is new.
+    const ignore: string[] = [];
+    const seenByKind = new Map<string, number>();
     for (const transport of ["stdio", "ws"] as const) {
       const listen = transport === "stdio" ? [] : ["--listen", "ws://127.0.0.1:{port}"];
       const server = ["env", "CODEX_HOME={tmp}", codex.binary, "app-server", ...OFFLINE_CONFIG, ...listen];
-      const ignore: string[] = [];
       for (let round = 1; round <= opts.maxFindings; round++) {
-        const transcript = path.join(opts.out, `${transport}-${String(round).padStart(2, "0")}.ndjson`);
+        const name = `${transport}-${String(round).padStart(2, "0")}`;
+        const transcript = path.join(opts.out, `${name}.ndjson`);
         const args = [
           "--schema", BUNDLE,
           "--server", quote(server),
@@ -187,21 +193,26 @@ async function main(): Promise<number> {
           "--shrink-budget", opts.shrinkBudget,
           "--runs", opts.runs,
           "--calls", opts.calls,
-          "--seed", opts.seed,
+          "--seed", String(Number(opts.seed) + round - 1),
           "--methods", ...ALLOWED_METHODS,
           ...ignore.flatMap((pattern) => ["--ignore", pattern]),
         ];
-        log(`${transport} round ${round}: ${ignore.length} known finding(s) ignored`);
+        log(`${name}: ${ignore.length} known finding(s) ignored`);
         const outcome = await runProbe(prefix, workDir, args, transcript);
-        writeFileSync(path.join(opts.out, `${transport}-${String(round).padStart(2, "0")}.json`), JSON.stringify(outcome.report, null, 2) + "\n");
+        writeFileSync(path.join(opts.out, `${name}.json`), JSON.stringify(outcome.report, null, 2) + "\n");
         const finding = outcome.report.finding;
         summary.push({ transport, round, calls: outcome.report.calls, finding, transcript: finding === null ? null : path.basename(transcript) });
         if (finding === null) {
-          log(`${transport} round ${round}: clean (${outcome.report.calls} calls)`);
+          log(`${name}: clean (${outcome.report.calls} calls)`);
           break;
         }
-        log(`${transport} round ${round}: ${finding.kind} ${finding.received ?? finding.method}: ${finding.detail.split("\n")[0]}`);
-        ignore.push(`${finding.kind}:${finding.received ?? finding.method}`);
+        log(`${name}: ${finding.kind} ${finding.received ?? finding.method}: ${finding.detail.split("\n")[0]}`);
+        // After KIND_LIMIT faults of one kind the kind as a whole is set aside, so that the
+        // rounds left go to other kinds of fault rather than to more of the same.
+        const seen = (seenByKind.get(finding.kind) ?? 0) + 1;
+        seenByKind.set(finding.kind, seen);
+        if (seen >= KIND_LIMIT) ignore.push(finding.kind);
+        else ignore.push(`${finding.kind}:${finding.received ?? finding.method}`);
       }
     }
   } finally {
