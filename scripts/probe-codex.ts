@@ -187,7 +187,10 @@ async function main(): Promise<number> {
           "--server", quote(server),
           "--listen", transport === "stdio" ? "stdio" : "ws://127.0.0.1:{port}",
           "--init", INIT,
+          // Codex answers params it cannot deserialize with -32600 "Invalid request: <serde error>",
+          // and uses -32600 for other refusals too ("thread not found"): the prefix tells them apart.
           "--invalid-params-code", "-32600",
+          "--invalid-params-message", "^Invalid request: ",
           "--timeout-ms", "15000",
           // A Codex session takes seconds to start: shrinking gets a bounded share of the time.
           "--shrink-budget", opts.shrinkBudget,

@@ -16,6 +16,7 @@ export interface ProbeArgs {
   readonly startTimeoutMs: number;
   readonly settleMs: number;
   readonly invalidParamsCode: number | undefined;
+  readonly invalidParamsMessage: string | undefined;
   readonly format: ProbeFormat;
   readonly replay: string | undefined;
   readonly transcript: string | undefined;
@@ -65,6 +66,9 @@ replayable NDJSON transcript. See docs/probing.md.
   --settle-ms N            how long to keep listening after a session's last call (default: ${PROBE_DEFAULTS.settleMs})
   --invalid-params-code N  the error code the protocol answers invalid params with
                            (default: ${PROBE_DEFAULTS.invalidParamsCode}; Codex answers -32600)
+  --invalid-params-message REGEX
+                           when the protocol uses that code for other errors too: what tells
+                           its invalid-params answers apart (Codex: "^Invalid request: ")
   --ignore KIND[:GLOB]     a known fault that is counted but does not fail the run, e.g.
                            rejected-valid-params:thread/list (repeatable)
   --shrink-budget N        most sessions shrinking may start (default: ${PROBE_DEFAULTS.shrinkBudget})
@@ -129,6 +133,7 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
         "start-timeout-ms": { type: "string" },
         "settle-ms": { type: "string" },
         "invalid-params-code": { type: "string" },
+        "invalid-params-message": { type: "string" },
         format: { type: "string" },
         replay: { type: "string" },
         transcript: { type: "string" },
@@ -163,6 +168,13 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
   }
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json") return { ok: false, message: `--format ${JSON.stringify(format)}: use text or json` };
+  if (values["invalid-params-message"] !== undefined) {
+    try {
+      new RegExp(values["invalid-params-message"], "u");
+    } catch (error) {
+      return { ok: false, message: `--invalid-params-message: not a regular expression (${(error as Error).message})` };
+    }
+  }
   if (values.replay === undefined && values.server === undefined) {
     return { ok: false, message: 'the server to probe is missing: --server "CMD ARGS…" (or --replay FILE); see --help' };
   }
@@ -185,6 +197,7 @@ export function parseProbeArgs(argv: readonly string[]): ParsedProbeArgs {
       startTimeoutMs: numbers["start-timeout-ms"] ?? PROBE_DEFAULTS.startTimeoutMs,
       settleMs: numbers["settle-ms"] ?? PROBE_DEFAULTS.settleMs,
       invalidParamsCode: numbers["invalid-params-code"],
+      invalidParamsMessage: values["invalid-params-message"],
       format,
       replay: values.replay,
       transcript: values.transcript,

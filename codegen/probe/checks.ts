@@ -19,6 +19,8 @@ export interface CheckSettings {
   readonly validators: ProtocolValidators;
   /** The code the protocol answers invalid params with (-32602 in JSON-RPC 2.0; Codex: -32600). */
   readonly invalidParamsCode: number;
+  /** With it, only an error with that code *and* a matching message is an invalid-params answer. */
+  readonly invalidParamsMessage: RegExp | undefined;
 }
 
 export type Problem = Omit<Finding, "method" | "step">;
@@ -38,14 +40,25 @@ export function judgeAnswer(call: SentCall, answer: ClassifiedMessage, settings:
     case "init":
       return { kind: "init-rejected", detail: `answered ${said}; check the --init file` };
     case "invalid":
-      return code === settings.invalidParamsCode
+      return isInvalidParamsAnswer(code, message, settings)
         ? undefined
-        : { kind: "wrong-error-code", detail: `answered ${said}, expected ${settings.invalidParamsCode}` };
+        : { kind: "wrong-error-code", detail: `answered ${said}, expected ${expectedAnswer(settings)}` };
     case "valid":
-      if (code === ErrorCodes.InvalidParams) return { kind: "rejected-valid-params", detail: `answered ${said}` };
+      if (code === ErrorCodes.InvalidParams || (settings.invalidParamsMessage !== undefined && isInvalidParamsAnswer(code, message, settings))) {
+        return { kind: "rejected-valid-params", detail: `answered ${said}` };
+      }
       if (code === ErrorCodes.InternalError) return { kind: "internal-error", detail: `answered ${said}` };
       return undefined;
   }
+}
+
+function isInvalidParamsAnswer(code: number, message: string, settings: CheckSettings): boolean {
+  return code === settings.invalidParamsCode && (settings.invalidParamsMessage === undefined || settings.invalidParamsMessage.test(message));
+}
+
+function expectedAnswer(settings: CheckSettings): string {
+  const pattern = settings.invalidParamsMessage;
+  return pattern === undefined ? String(settings.invalidParamsCode) : `${settings.invalidParamsCode} with a message matching ${String(pattern)}`;
 }
 
 export function judgeServerMessage(message: ClassifiedMessage, settings: CheckSettings): Problem | undefined {

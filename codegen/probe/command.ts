@@ -98,6 +98,7 @@ async function probe(argv: readonly string[], io: ProbeIo): Promise<number> {
   }
   const timeoutMs = args.timeoutMs ?? recorded?.timeoutMs ?? PROBE_DEFAULTS.timeoutMs;
   const invalidParamsCode = args.invalidParamsCode ?? recorded?.invalidParamsCode ?? PROBE_DEFAULTS.invalidParamsCode;
+  const invalidParamsMessage = args.invalidParamsMessage ?? recorded?.invalidParamsMessage;
   const common = {
     model,
     server: command.command,
@@ -105,6 +106,7 @@ async function probe(argv: readonly string[], io: ProbeIo): Promise<number> {
     startTimeoutMs: args.startTimeoutMs,
     settleMs: args.settleMs,
     invalidParamsCode,
+    invalidParamsMessage: invalidParamsMessage === undefined ? undefined : new RegExp(invalidParamsMessage, "u"),
     ignore: ignore.filter,
   };
 
@@ -130,7 +132,17 @@ async function probe(argv: readonly string[], io: ProbeIo): Promise<number> {
   }
   const seed = args.seed ?? randomInt(0, 2 ** 31);
   const report = await runProbe({ ...common, methods, init: init.messages, runs: args.runs, calls: args.calls, seed, shrinkBudget: args.shrinkBudget });
-  const header: TranscriptHeader = { probe: "transcript", version: 1, schema, server: serverText, listen, timeoutMs, invalidParamsCode, seed };
+  const header: TranscriptHeader = {
+    probe: "transcript",
+    version: 1,
+    schema,
+    server: serverText,
+    listen,
+    timeoutMs,
+    invalidParamsCode,
+    ...(invalidParamsMessage === undefined ? {} : { invalidParamsMessage }),
+    seed,
+  };
   if (report.failure !== undefined && args.transcript !== undefined) {
     await writeFile(path.resolve(io.cwd, args.transcript), transcriptLines(header, report.failure.events).join("\n") + "\n");
   }

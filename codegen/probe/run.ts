@@ -29,6 +29,7 @@ export interface ProbeSettings {
   readonly startTimeoutMs: number;
   readonly settleMs: number;
   readonly invalidParamsCode: number;
+  readonly invalidParamsMessage: RegExp | undefined;
   readonly ignore: FindingFilter;
   /** Most sessions shrinking may run; then the shortest failing sequence so far is reported. */
   readonly shrinkBudget: number;
@@ -181,6 +182,7 @@ function sessionConfig(settings: Omit<ProbeSettings, "methods" | "runs" | "calls
     startTimeoutMs: settings.startTimeoutMs,
     settleMs: settings.settleMs,
     invalidParamsCode: settings.invalidParamsCode,
+    invalidParamsMessage: settings.invalidParamsMessage,
     ignore: settings.ignore,
   };
 }

@@ -24,6 +24,7 @@ export interface SessionConfig {
   /** How long to keep listening after the last call, for notifications it caused. */
   readonly settleMs: number;
   readonly invalidParamsCode: number;
+  readonly invalidParamsMessage: RegExp | undefined;
   /** Known faults (--ignore): counted, not reported; the session goes on. */
   readonly ignore: FindingFilter;
 }

@@ -32,6 +32,8 @@ export interface TranscriptHeader {
   readonly listen: string;
   readonly timeoutMs: number;
   readonly invalidParamsCode: number;
+  /** The source of --invalid-params-message, when one was given. */
+  readonly invalidParamsMessage?: string;
 }
 
 export type Intent = "init" | "valid" | "invalid";

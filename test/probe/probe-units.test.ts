@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadProtocol } from "../../codegen/load/index.js";
 import type { ProtocolModel } from "../../codegen/model/model.js";
 import { parseProbeArgs } from "../../codegen/probe/args.js";
+import { judgeAnswer, type CheckSettings } from "../../codegen/probe/checks.js";
 import { parseIgnore, type Finding } from "../../codegen/probe/findings.js";
 import { globToRegExp, MethodIndex, selectMethods } from "../../codegen/probe/methods.js";
 import { applyMutation } from "../../codegen/probe/mutation.js";
@@ -156,6 +157,29 @@ describe("value pool and bindings", () => {
       received: { response: (id) => (id === 2 ? { id: 2, result: { thread: { id: "T-new" } } } : undefined), notification: () => undefined },
     });
     expect(replayed).toMatchObject({ id: 5, method: "m", params: { threadId: "T-new" }, request: true });
+  });
+});
+
+describe("judging answers", () => {
+  const error = (code: number, message: string) => ({ kind: "error" as const, message: { id: 1, error: { code, message } } });
+  const call = (intent: "valid" | "invalid") => ({ method: "m", intent, resultType: null });
+  const stock = { invalidParamsCode: -32602, invalidParamsMessage: undefined } as unknown as CheckSettings;
+  const codex = { invalidParamsCode: -32600, invalidParamsMessage: /^Invalid request: / } as unknown as CheckSettings;
+
+  it("expects the protocol's invalid-params code for invalid params, and flags -32602/-32603 for valid ones", () => {
+    expect(judgeAnswer(call("invalid"), error(-32602, "bad"), stock)).toBeUndefined();
+    expect(judgeAnswer(call("invalid"), error(-32600, "bad"), stock)?.kind).toBe("wrong-error-code");
+    expect(judgeAnswer(call("valid"), error(-32600, "thread not found"), stock)).toBeUndefined();
+    expect(judgeAnswer(call("valid"), error(-32602, "bad"), stock)?.kind).toBe("rejected-valid-params");
+    expect(judgeAnswer(call("valid"), error(-32603, "oops"), stock)?.kind).toBe("internal-error");
+    expect(judgeAnswer(call("invalid"), { kind: "response", message: { id: 1, result: {} } }, stock)?.kind).toBe("accepted-invalid-params");
+  });
+
+  it("with --invalid-params-message, tells a protocol's invalid-params answers from its other errors of the same code", () => {
+    expect(judgeAnswer(call("invalid"), error(-32600, "Invalid request: missing field `threadId`"), codex)).toBeUndefined();
+    expect(judgeAnswer(call("invalid"), error(-32600, "thread not found"), codex)?.kind).toBe("wrong-error-code");
+    expect(judgeAnswer(call("valid"), error(-32600, "thread not found"), codex)).toBeUndefined();
+    expect(judgeAnswer(call("valid"), error(-32600, "Invalid request: AbsolutePathBuf deserialized without a base path"), codex)?.kind).toBe("rejected-valid-params");
   });
 });
 
