@@ -76,7 +76,7 @@ replayable NDJSON transcript. See docs/probing.md.
   --transcript FILE        also write a failure's transcript to FILE
   --replay FILE            send a transcript's messages to a fresh server and check them again;
                            its header supplies --schema, --server, --listen, --timeout-ms and
-                           --invalid-params-code unless given
+                           the --invalid-params-* settings unless given
 
 Exit codes: 0 no finding · 1 a finding (or a replay that still fails) · 2 bad arguments,
 schema errors, or a server that does not start · 3 internal error.
