@@ -58,7 +58,7 @@ const ALLOWED_METHODS = [
   "mock/experimentalMethod",
 ];
 
-/** Faults of one kind recorded before the kind as a whole is ignored. */
+/** Faults of one kind (and error code) recorded before the kind as a whole is ignored. */
 const KIND_LIMIT = 3;
 
 /** A closed loopback port as the model endpoint: a turn that starts anyway fails at once, locally. */
@@ -134,7 +134,7 @@ interface ProbeOutcome {
   readonly report: {
     ok: boolean;
     calls: number;
-    finding: { kind: string; method: string; received?: string; detail: string } | null;
+    finding: { kind: string; method: string; received?: string; code?: number; detail: string } | null;
     methods: Record<string, unknown>;
     notifications: Record<string, number>;
   };
@@ -210,12 +210,12 @@ async function main(): Promise<number> {
           break;
         }
         log(`${name}: ${finding.kind} ${finding.received ?? finding.method}: ${finding.detail.split("\n")[0]}`);
-        // After KIND_LIMIT faults of one kind the kind as a whole is set aside, so that the
-        // rounds left go to other kinds of fault rather than to more of the same.
-        const seen = (seenByKind.get(finding.kind) ?? 0) + 1;
-        seenByKind.set(finding.kind, seen);
-        if (seen >= KIND_LIMIT) ignore.push(finding.kind);
-        else ignore.push(`${finding.kind}:${finding.received ?? finding.method}`);
+        // After KIND_LIMIT faults of one kind (and error code) the kind as a whole is set aside,
+        // so that the rounds left go to other faults rather than to more of the same.
+        const family = finding.code === undefined ? finding.kind : `${finding.kind}:**:${finding.code}`;
+        const seen = (seenByKind.get(family) ?? 0) + 1;
+        seenByKind.set(family, seen);
+        ignore.push(seen >= KIND_LIMIT ? family : `${finding.kind}:${finding.received ?? finding.method}`);
       }
     }
   } finally {

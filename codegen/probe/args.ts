@@ -69,8 +69,9 @@ replayable NDJSON transcript. See docs/probing.md.
   --invalid-params-message REGEX
                            when the protocol uses that code for other errors too: what tells
                            its invalid-params answers apart (Codex: "^Invalid request: ")
-  --ignore KIND[:GLOB]     a known fault that is counted but does not fail the run, e.g.
-                           rejected-valid-params:thread/list (repeatable)
+  --ignore KIND[:GLOB[:CODE]]
+                           a known fault that is counted but does not fail the run, e.g.
+                           rejected-valid-params:thread/list or rejected-valid-params:**:-32602
   --shrink-budget N        most sessions shrinking may start (default: ${PROBE_DEFAULTS.shrinkBudget})
   --format text|json       report format (default: text)
   --transcript FILE        also write a failure's transcript to FILE

@@ -38,16 +38,16 @@ export function judgeAnswer(call: SentCall, answer: ClassifiedMessage, settings:
   const said = `${code} ${JSON.stringify(message)}`;
   switch (call.intent) {
     case "init":
-      return { kind: "init-rejected", detail: `answered ${said}; check the --init file` };
+      return { kind: "init-rejected", code, detail: `answered ${said}; check the --init file` };
     case "invalid":
       return isInvalidParamsAnswer(code, message, settings)
         ? undefined
-        : { kind: "wrong-error-code", detail: `answered ${said}, expected ${expectedAnswer(settings)}` };
+        : { kind: "wrong-error-code", code, detail: `answered ${said}, expected ${expectedAnswer(settings)}` };
     case "valid":
       if (code === ErrorCodes.InvalidParams || (settings.invalidParamsMessage !== undefined && isInvalidParamsAnswer(code, message, settings))) {
-        return { kind: "rejected-valid-params", detail: `answered ${said}` };
+        return { kind: "rejected-valid-params", code, detail: `answered ${said}` };
       }
-      if (code === ErrorCodes.InternalError) return { kind: "internal-error", detail: `answered ${said}` };
+      if (code === ErrorCodes.InternalError) return { kind: "internal-error", code, detail: `answered ${said}` };
       return undefined;
   }
 }

@@ -26,6 +26,8 @@ export interface Finding {
   readonly method: string;
   /** For notification and server-request findings: the method the server sent. */
   readonly received?: string;
+  /** The error code of the answer, for findings about an error answer. */
+  readonly code?: number;
   /** Index of the call in the generated sequence; -1 while the --init handshake runs. */
   readonly step: number;
   readonly detail: string;
@@ -52,23 +54,32 @@ export function describeFinding(finding: Finding): string {
 export type FindingFilter = (finding: Finding) => boolean;
 
 /**
- * `--ignore KIND` or `--ignore KIND:METHOD-GLOB`: a known fault (a baseline) that is counted
- * and reported but does not fail the run. The glob is matched against the call's method, or
- * for messages the server sends unasked, the method it sent.
+ * `--ignore KIND`, `KIND:METHOD-GLOB` or `KIND:METHOD-GLOB:CODE`: a known fault (a baseline)
+ * that is counted and reported but does not fail the run. The glob is matched against the
+ * call's method, or for messages the server sends unasked, the method it sent; the code, for
+ * findings about an error answer, against its code.
  */
 export function parseIgnore(patterns: readonly string[], glob: (pattern: string) => RegExp): { ok: true; filter: FindingFilter } | { ok: false; message: string } {
-  const rules: { kind: FindingKind; method: RegExp | undefined }[] = [];
+  const rules: { kind: FindingKind; method: RegExp | undefined; code: number | undefined }[] = [];
   for (const pattern of patterns) {
-    const colon = pattern.indexOf(":");
-    const kind = colon < 0 ? pattern : pattern.slice(0, colon);
+    const [kind = "", method, code, ...rest] = pattern.split(":");
+    if (rest.length > 0 || (code !== undefined && !/^-?\d+$/.test(code))) {
+      return { ok: false, message: `--ignore ${JSON.stringify(pattern)}: expected KIND, KIND:METHOD-GLOB or KIND:METHOD-GLOB:CODE` };
+    }
     if (!Object.hasOwn(FINDING_KINDS, kind)) {
       return { ok: false, message: `--ignore ${JSON.stringify(pattern)}: ${JSON.stringify(kind)} is not a finding kind (one of ${Object.keys(FINDING_KINDS).join(", ")})` };
     }
-    rules.push({ kind: kind as FindingKind, method: colon < 0 ? undefined : glob(pattern.slice(colon + 1)) });
+    rules.push({ kind: kind as FindingKind, method: method === undefined ? undefined : glob(method), code: code === undefined ? undefined : Number(code) });
   }
   return {
     ok: true,
-    filter: (finding) => rules.some((rule) => rule.kind === finding.kind && (rule.method === undefined || rule.method.test(finding.received ?? finding.method))),
+    filter: (finding) =>
+      rules.some(
+        (rule) =>
+          rule.kind === finding.kind &&
+          (rule.method === undefined || rule.method.test(finding.received ?? finding.method)) &&
+          (rule.code === undefined || rule.code === finding.code),
+      ),
   };
 }
 

@@ -207,6 +207,10 @@ describe("transcripts, globs, --ignore, --server and flags", () => {
     expect(parsed.filter(finding("rejected-valid-params", "model/list"))).toBe(false);
     expect(parsed.filter(finding("unknown-notification", "thread/start", "configWarning"))).toBe(true);
     expect(parseIgnore(["nonsense"], globToRegExp).ok).toBe(false);
+    const byCode = parseIgnore(["rejected-valid-params:**:-32602"], globToRegExp);
+    if (!byCode.ok) throw new Error(byCode.message);
+    expect(byCode.filter({ ...finding("rejected-valid-params", "thread/list"), code: -32602 })).toBe(true);
+    expect(byCode.filter({ ...finding("rejected-valid-params", "thread/list"), code: -32600 })).toBe(false);
   });
 
   it("splits --server like a shell without running one, and gives each session its own {tmp} and {port}", async () => {
