@@ -125,9 +125,11 @@ class Session {
     if (intent !== "init") this.stats.called(planned.method, intent);
 
     const call: SentCall = { method: planned.method, intent, resultType: spec?.result ?? null };
-    // The first answers also wait for the server to start (a stdio server reads its first line
-    // only once it is up), so the handshake gets the start timeout.
-    const timeoutMs = intent === "init" ? Math.max(this.config.startTimeoutMs, this.config.timeoutMs) : this.config.timeoutMs;
+    // Until the server has answered once, waiting also covers its start (a stdio server reads
+    // its first line only once it is up): the handshake, or a hand-written transcript's first
+    // request, gets the start timeout.
+    const starting = intent === "init" || this.responses.size === 0;
+    const timeoutMs = starting ? Math.max(this.config.startTimeoutMs, this.config.timeoutMs) : this.config.timeoutMs;
     const answer = id === undefined ? undefined : this.expectAnswer(id, call, timeoutMs);
     try {
       await this.server!.send(message);
