@@ -70,6 +70,10 @@ Subcommands:
   diff --base <git-ref|dir|bundle> [--format text|json|github] [--fail-on LEVEL]
                    Classify every schema change against a base by who it breaks
                    (see docs/protocol-evolution.md; \`npm run codegen -- diff --help\`).
+  probe --server "CMD ARGS…" [--listen stdio|ws://…] [--init FILE] [--methods GLOB…]
+                   Property-test a server against the schemas: generated valid and invalid
+                   calls, every answer and notification checked, failures shrunk to a
+                   replayable transcript (see docs/probing.md; \`npm run codegen -- probe --help\`).
 
 Exit codes:
   0  success (with --check: the output is up to date)
