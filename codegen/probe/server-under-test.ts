@@ -103,6 +103,8 @@ async function startWebSocket(
     });
   });
   const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
+  // Later 'error' events (a failed kill) must not become uncaught exceptions.
+  child.on("error", () => undefined);
 
   let stopping = false;
   let reported = false;
