@@ -17,20 +17,17 @@ import { SessionStats } from "./stats.js";
 import type { SendEvent, TranscriptEvent } from "./transcript.js";
 import { ProtocolValidators } from "./validators.js";
 
-export interface ProbeSettings {
+/** How to reach and judge the server: a session's settings, with the model they come from. */
+export interface TargetSettings extends Omit<SessionConfig, "methods" | "validators"> {
   readonly model: ProtocolModel;
-  readonly server: ServerCommand;
+}
+
+export interface ProbeSettings extends TargetSettings {
   readonly methods: readonly MethodSpec[];
   readonly init: readonly SendEvent[];
   readonly runs: number;
   readonly calls: number;
   readonly seed: number;
-  readonly timeoutMs: number;
-  readonly startTimeoutMs: number;
-  readonly settleMs: number;
-  readonly invalidParamsCode: number;
-  readonly invalidParamsMessage: RegExp | undefined;
-  readonly ignore: FindingFilter;
   /** Most sessions shrinking may run; then the shortest failing sequence so far is reported. */
   readonly shrinkBudget: number;
   /** Called after each session of the search (not of shrinking): progress for long runs. */
@@ -163,7 +160,7 @@ export async function runProbe(settings: ProbeSettings): Promise<ProbeReport> {
 }
 
 /** Replays a transcript's messages against a fresh server, with the same checks. */
-export async function replayTranscript(settings: Omit<ProbeSettings, "methods" | "runs" | "calls" | "seed" | "init" | "shrinkBudget">, sends: readonly SendEvent[]): Promise<SessionOutcome> {
+export async function replayTranscript(settings: TargetSettings, sends: readonly SendEvent[]): Promise<SessionOutcome> {
   const script = sends.map((event) => recordedEntry(event, event.intent === "init" ? "init" : "call"));
   return runSession(script, sessionConfig(settings));
 }
@@ -173,16 +170,7 @@ export class ProbeInputError extends Error {
   override readonly name = "ProbeInputError";
 }
 
-function sessionConfig(settings: Omit<ProbeSettings, "methods" | "runs" | "calls" | "seed" | "init" | "shrinkBudget">): SessionConfig {
-  return {
-    methods: new MethodIndex(settings.model),
-    validators: new ProtocolValidators(settings.model),
-    server: settings.server,
-    timeoutMs: settings.timeoutMs,
-    startTimeoutMs: settings.startTimeoutMs,
-    settleMs: settings.settleMs,
-    invalidParamsCode: settings.invalidParamsCode,
-    invalidParamsMessage: settings.invalidParamsMessage,
-    ignore: settings.ignore,
-  };
+function sessionConfig(settings: TargetSettings): SessionConfig {
+  const { model, ...target } = settings;
+  return { ...target, methods: new MethodIndex(model), validators: new ProtocolValidators(model) };
 }
