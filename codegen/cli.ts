@@ -1,5 +1,5 @@
-// Entry of `npm run codegen`; everything testable lives in ./cli/main.ts, ./diff/command.ts and
-// ./fidelity/command.ts.
+// Entry of `npm run codegen`; everything testable lives in ./cli/main.ts and the verbs'
+// modules (./diff/command.ts, ./fidelity/command.ts, ./probe/command.ts).
 // Each is imported only when its command runs: a start-up cost paid on every invocation.
 const io = {
   stdout: (text: string) => void process.stdout.write(text),
@@ -12,4 +12,6 @@ process.exitCode =
     ? await (await import("./diff/command.js")).runDiffCommand(rest, io)
     : first === "fidelity"
       ? await (await import("./fidelity/command.js")).runFidelityCommand(rest, io)
-      : await (await import("./cli/main.js")).main(process.argv.slice(2), io);
+      : first === "probe"
+        ? await (await import("./probe/command.js")).runProbeCommand(rest, io)
+        : await (await import("./cli/main.js")).main(process.argv.slice(2), io);

@@ -96,6 +96,10 @@ Subcommands:
   fidelity --schema BUNDLE --reference TS_DIR [--format text|json]
                    Compare the types generated for BUNDLE with ts-rs's output in TS_DIR,
                    type for type (see docs/codex-fidelity.md).
+  probe --server "CMD ARGS…" [--listen stdio|ws://…] [--init FILE] [--methods GLOB…]
+                   Property-test a server against the schemas: generated valid and invalid
+                   calls, every answer and notification checked, failures shrunk to a
+                   replayable transcript (see docs/probing.md; \`npm run codegen -- probe --help\`).
 
 Exit codes:
   0  success (with --check: the output is up to date)

@@ -15,9 +15,11 @@ import {
   type JsonRpcMessage,
   type JsonRpcRequest,
 } from "../../generated/runtime/jsonrpc.js";
-import { invalidRequest, parseError, serverOverloaded } from "../../generated/runtime/errors.js";
+import { invalidParams, invalidRequest, parseError, serverOverloaded } from "../../generated/runtime/errors.js";
 import type { Transport } from "../../generated/runtime/transport.js";
 import { methodInfo, type ServerNotifications } from "../../generated/protocol/methods.js";
+import { problemOf } from "../../generated/protocol/validation.js";
+import { validateInitializeParams } from "../../generated/validators/index.js";
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { NotificationSubscriber } from "../threads/loaded-thread.js";
 import type { Logger } from "../logger.js";
@@ -157,7 +159,14 @@ export class ConnectionSession implements NotificationSubscriber {
     const { id, method } = request;
     if (method === INITIALIZE) {
       if (this.handshake !== "new") {
-        this.answerError(id, invalidRequest("Already initialized").toJson(), echo);
+        // Malformed params are reported as such first, as upstream does (it parses a request
+        // before it looks at the session): "Already initialized" is for a well-formed repeat.
+        const problem = problemOf(validateInitializeParams, request.params);
+        const error =
+          problem === undefined
+            ? invalidRequest("Already initialized")
+            : invalidParams(`Invalid params for ${INITIALIZE}: ${problem.message}`, { errors: problem.errors });
+        this.answerError(id, error.toJson(), echo);
         return;
       }
       this.handshake = "initializing";

@@ -30,6 +30,14 @@ describeEachBackend("JSON-RPC dialect and handshake over stdio", (kind) => {
     expect(await peer.next()).toEqual({ id: 3, error: { code: -32600, message: "Already initialized" } });
   });
 
+  // Found by `codegen probe` (issue 18): a malformed repeat was answered "Already initialized".
+  it("answers a second initialize with malformed params -32602, as any request with malformed params", async () => {
+    peer.send({ id: 1, method: "initialize", params: INIT });
+    expect(await peer.next()).toMatchObject({ id: 1, result: { platformFamily: expect.any(String) } });
+    peer.send({ id: 2, method: "initialize", params: [] });
+    expect(await peer.next()).toMatchObject({ id: 2, error: { code: -32602, message: "Invalid params for initialize: must be object" } });
+  });
+
   it("omits jsonrpc in replies unless the request carried it", async () => {
     peer.send({ id: "a", method: "initialize", params: INIT });
     const plain = await peer.next();

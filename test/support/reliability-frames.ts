@@ -317,7 +317,6 @@ function buildCall(template: { method: number; target: number; mutation: Mutatio
     ...(messageText === undefined ? {} : { message: messageText }),
     resultAllowed,
   });
-  if (request.method === "initialize") return frame(label, message, byId([-32600], "Already initialized", false));
   const validate = validatorsById[request.params];
   if (validate === undefined) throw new Error(`no validator for ${request.params}`);
   // The server reads `params: null` as absent (SPEC §1).
@@ -325,6 +324,8 @@ function buildCall(template: { method: number; target: number; mutation: Mutatio
   if (!outcome.ok) {
     return frame(label, message, byId([-32602], `Invalid params for ${request.method}: ${describeIssue(outcome.errors[0])}`, false));
   }
+  // Malformed params come first even for a repeated initialize (as upstream parses first).
+  if (request.method === "initialize") return frame(label, message, byId([-32600], "Already initialized", false));
   // Valid calls that succeed write (a thread; a reorder bumps the queue version even when the
   // order stays): they are not bad input, and this run must leave the database as it was.
   if (succeedsWithAWrite(request.method, params)) return null;
