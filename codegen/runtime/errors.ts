@@ -6,7 +6,7 @@
  */
 import type { JsonRpcErrorObject } from "./jsonrpc.js";
 
-/** Codes that go on the wire (SPEC §1). */
+/** Codes that go on the wire (docs/protocol.md, "Messages"). */
 export const ErrorCodes = {
   ParseError: -32700,
   InvalidRequest: -32600,

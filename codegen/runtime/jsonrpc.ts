@@ -163,7 +163,7 @@ export function parseMessageLine(line: string): ParsedLine {
 
 /**
  * The envelope a reply should carry: `{jsonrpc: "2.0"}` when the message being answered
- * declared it, nothing otherwise (SPEC §1).
+ * declared it, nothing otherwise (docs/protocol.md, "Messages").
  */
 export function replyEnvelope(to: { jsonrpc?: unknown } | boolean | undefined): JsonRpcEnvelope {
   const echo = typeof to === "boolean" ? to : to?.jsonrpc === "2.0";
