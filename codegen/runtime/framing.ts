@@ -118,6 +118,11 @@ export class LineReadBuffer {
 export function serializeLine(message: JsonRpcMessage): string {
   const json = JSON.stringify(message);
   if (typeof json !== "string") throw new TypeError("message is not JSON-serializable");
+  return jsonLine(json);
+}
+
+/** A message serialized by the caller, as one line. */
+export function jsonLine(json: string): string {
   if (json.includes("\n")) throw new Error("serialized message contains a raw newline");
   return `${json}\n`;
 }

@@ -9,7 +9,7 @@
 import type { Readable, Writable } from "node:stream";
 import { connectionClosed } from "./errors.js";
 import { deliverLineEvent, type FrameSink } from "./frame-decoding.js";
-import { LineReadBuffer, serializeLine } from "./framing.js";
+import { jsonLine, LineReadBuffer, serializeLine } from "./framing.js";
 import type { JsonRpcMessage } from "./jsonrpc.js";
 
 export interface LineReaderHandlers extends FrameSink {
@@ -66,9 +66,18 @@ export class LineWriter {
   }
 
   write(message: JsonRpcMessage): Promise<void> {
+    return this.writeLine(() => serializeLine(message));
+  }
+
+  /** Like `write`, for a message already serialized with `JSON.stringify`. */
+  writeJson(json: string): Promise<void> {
+    return this.writeLine(() => jsonLine(json));
+  }
+
+  private writeLine(serialize: () => string): Promise<void> {
     let line: string;
     try {
-      line = serializeLine(message);
+      line = serialize();
     } catch (error) {
       return Promise.reject(error);
     }

@@ -38,6 +38,7 @@ export class FrameLimitedTransport implements Transport {
   constructor(
     private readonly inner: WebSocketTransport,
     private readonly limit: number,
+    readonly peerName?: string,
   ) {
     // Registered now, before inner.start() adds its own listener, so it sees each frame first.
     inner.socket.on("message", (data: WebSocket.RawData) => {
@@ -55,6 +56,22 @@ export class FrameLimitedTransport implements Transport {
 
   send(message: JsonRpcMessage): Promise<void> {
     return this.inner.send(message);
+  }
+
+  sendJson(json: string): Promise<void> {
+    return this.inner.sendJson(json);
+  }
+
+  pauseInput(): void {
+    this.inner.pauseInput();
+  }
+
+  resumeInput(): void {
+    this.inner.resumeInput();
+  }
+
+  abort(reason: string): void {
+    this.inner.abort(reason);
   }
 
   close(): Promise<void> {

@@ -42,10 +42,13 @@ export class MemoryTransport implements Transport {
   }
 
   async send(message: JsonRpcMessage): Promise<void> {
+    return this.sendJson(JSON.stringify(message));
+  }
+
+  async sendJson(json: string): Promise<void> {
     if (this.closed) throw connectionClosed();
-    const text = JSON.stringify(message);
-    this.sent.push(JSON.parse(text) as JsonRpcMessage);
-    this.peer?.receiveText(text);
+    this.sent.push(JSON.parse(json) as JsonRpcMessage);
+    this.peer?.receiveText(json);
   }
 
   /**

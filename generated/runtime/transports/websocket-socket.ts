@@ -28,6 +28,7 @@ export class WebSocketTransport implements Transport {
   readonly socket: WebSocket;
   private readonly closeTimeoutMs: number;
   private started = false;
+  private inputPaused = false;
   private closeNotified = false;
   private readonly closedPromise: Promise<void>;
 
@@ -57,16 +58,36 @@ export class WebSocketTransport implements Transport {
         frameError: (error) => reportFrameError(this, error),
       });
     });
-    this.socket.resume();
+    if (!this.inputPaused) this.socket.resume();
     void this.closedPromise.then(() => this.notifyClose());
   }
 
   send(message: JsonRpcMessage): Promise<void> {
     if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
-    const text = JSON.stringify(message);
+    return this.sendJson(JSON.stringify(message));
+  }
+
+  /** Resolves once ws has handed the frame to the socket (its write callback). */
+  sendJson(json: string): Promise<void> {
+    if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
     return new Promise((resolve, reject) => {
-      this.socket.send(text, (error) => (error ? reject(error) : resolve()));
+      this.socket.send(json, (error) => (error ? reject(error) : resolve()));
     });
+  }
+
+  pauseInput(): void {
+    this.inputPaused = true;
+    this.socket.pause();
+  }
+
+  resumeInput(): void {
+    this.inputPaused = false;
+    // Before start() the socket stays paused: start() resumes it.
+    if (this.started) this.socket.resume();
+  }
+
+  abort(_reason: string): void {
+    this.socket.terminate();
   }
 
   /** Closes with 1000 (or the given code); drops the socket if the peer does not answer. */
