@@ -229,6 +229,26 @@ export function describeQueueStoreContract(backend: string, open: () => Promise<
       it("rejects a limit below 1", async () => {
         const thread = await newThread();
         await expect(store.listVisibleQueuedTurnsPage(thread, { limit: 0 })).rejects.toMatchObject({ code: "invalid_argument" });
+        await expect(store.listVisibleQueuedTurnsPage(thread, { limit: 1, maxBytes: 0 })).rejects.toMatchObject({ code: "invalid_argument" });
+      });
+
+      it("ends a page before the row that would pass maxBytes, and still returns a larger row alone", async () => {
+        const thread = await newThread();
+        const sized = (chars: number) => JSON.stringify({ threadId: "t", input: [{ type: "text", text: "x".repeat(chars) }] });
+        // Rows of about 1, 1, 5, 1 and 1 KB; a budget of 2.5 KB.
+        for (const chars of [1000, 1000, 5000, 1000, 1000]) await store.appendQueuedTurn(thread, sized(chars));
+        const pages: number[][] = [];
+        let afterOrder: number | null = null;
+        for (;;) {
+          const page = await store.listVisibleQueuedTurnsPage(thread, { afterOrder, limit: 100, maxBytes: 2500 });
+          pages.push(page.rows.map((row) => row.queueOrder));
+          const last = page.rows.at(-1);
+          if (!page.hasMore || !last) break;
+          afterOrder = last.queueOrder;
+        }
+        expect(pages).toEqual([[0, 1], [2], [3, 4]]);
+        // The row limit still applies inside the budget.
+        expect((await store.listVisibleQueuedTurnsPage(thread, { limit: 1, maxBytes: 1_000_000 })).rows.map((row) => row.queueOrder)).toEqual([0]);
       });
     });
 

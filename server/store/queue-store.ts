@@ -83,6 +83,12 @@ export interface QueuedTurnsPageRequest {
   afterOrder?: number | null;
   /** Rows per page, at least 1. */
   limit: number;
+  /**
+   * Bytes of stored `turnStartParams` the page may carry: it ends before the row that would
+   * pass this (with `hasMore`), but its first row comes whatever its size, so every row can be
+   * read. Omit for no byte limit.
+   */
+  maxBytes?: number;
 }
 
 export interface QueuedTurnsPage {

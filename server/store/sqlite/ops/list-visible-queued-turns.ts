@@ -1,5 +1,6 @@
 import { QueueStoreError, type QueuedTurnRecord, type QueuedTurnsPage, type QueuedTurnsPageRequest } from "../../queue-store.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import { checkPageBudget, rowsThatFit, type SizedPosition } from "../../page-budget.js";
 import type { OpContext } from "./op-context.js";
 
 export interface ListVisibleQueuedTurns {
@@ -24,22 +25,36 @@ export function prepareListVisibleQueuedTurns({ db }: OpContext): ListVisibleQue
       AND +state IN ${VISIBLE_STATES_SQL}
     ORDER BY queue_order ASC
     LIMIT ?`);
+  // length() of a BLOB reads its size from the record header, not the (overflow) pages.
+  const sizes = db.prepare<[string, number, number], SizedPosition>(`
+    SELECT queue_order AS queueOrder, length(turn_start_params_jsonb) AS bytes
+    FROM thread_queued_turns
+    WHERE thread_id = ?
+      AND queue_order > ?
+      AND +state IN ${VISIBLE_STATES_SQL}
+    ORDER BY queue_order ASC
+    LIMIT ?`);
+  // Sizes first, then only the rows that fit: a row past the budget is never loaded.
+  const budgetedPage = db.transaction((threadId: string, after: number, limit: number, maxBytes: number | undefined): QueuedTurnsPage => {
+    const next = sizes.all(threadId, after, limit + 1);
+    const taken = rowsThatFit(next, limit, maxBytes);
+    const rows = taken === 0 ? [] : select.all(threadId, after, taken).map(toQueuedTurnRecord);
+    return { rows, hasMore: next.length > taken };
+  });
 
   return {
     // LIMIT -1 is SQLite's "no limit".
     all: (threadId) => select.all(threadId, BEFORE_FIRST, -1).map(toQueuedTurnRecord),
-    page: (threadId, { afterOrder, limit }) => {
+    page: (threadId, { afterOrder, limit, maxBytes }) => {
       if (!Number.isSafeInteger(limit) || limit < 1) {
         throw new QueueStoreError("invalid_argument", `page limit must be a positive integer, got ${limit}`);
       }
       if (afterOrder != null && !Number.isSafeInteger(afterOrder)) {
         throw new QueueStoreError("invalid_argument", `page position must be an integer, got ${afterOrder}`);
       }
+      checkPageBudget(maxBytes);
       // One row more than asked tells whether another page exists without a COUNT.
-      const rows = select.all(threadId, afterOrder ?? BEFORE_FIRST, limit + 1).map(toQueuedTurnRecord);
-      const hasMore = rows.length > limit;
-      if (hasMore) rows.length = limit;
-      return { rows, hasMore };
+      return budgetedPage(threadId, afterOrder ?? BEFORE_FIRST, limit, maxBytes);
     },
   };
 }
