@@ -76,6 +76,11 @@ export interface QueuedTurnRecord {
 export interface AppendQueuedTurnOptions {
   /** Rows (of any state) the thread may hold; the append fails with `queue_full` beyond it. */
   maxQueueLength?: number;
+  /**
+   * Bytes of stored `turnStartParams` the thread's rows (of any state) may hold in all; the
+   * append fails with `queue_too_large` when it would pass this.
+   */
+  maxQueueBytes?: number;
 }
 
 export interface QueuedTurnsPageRequest {
@@ -253,6 +258,8 @@ export type QueueStoreErrorCode =
   | "thread_not_found"
   | "thread_exists"
   | "queue_full"
+  /** The append would pass `maxQueueBytes`; `QueueTooLargeError` says by how much. */
+  | "queue_too_large"
   | "reorder_mismatch"
   | "invalid_json"
   | "invalid_argument"
@@ -273,6 +280,18 @@ export class QueueStoreError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** An append refused by `maxQueueBytes`: what the queue holds and what the row needed. */
+export class QueueTooLargeError extends QueueStoreError {
+  constructor(
+    readonly heldBytes: number,
+    readonly rowBytes: number,
+    readonly maxBytes: number,
+    threadId: string,
+  ) {
+    super("queue_too_large", `thread queue would exceed ${maxBytes} bytes (holds ${heldBytes}, row needs ${rowBytes}): ${threadId}`);
   }
 }
 

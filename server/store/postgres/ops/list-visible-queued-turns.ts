@@ -1,7 +1,7 @@
 import { QueueStoreError, type QueuedTurnRecord, type QueuedTurnsPage, type QueuedTurnsPageRequest } from "../../queue-store.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
 import { run, statement, type OpContext } from "./op-context.js";
-import { checkPageBudget, rowsThatFit, type SizedPosition } from "../../page-budget.js";
+import { checkPageBudget, rowsThatFit, type SizedPosition } from "../../store-limits.js";
 
 /** Below every stored queue_order (appends start at 0; reorders reuse existing values). */
 const BEFORE_FIRST = Number.MIN_SAFE_INTEGER;

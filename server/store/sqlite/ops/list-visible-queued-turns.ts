@@ -1,6 +1,6 @@
 import { QueueStoreError, type QueuedTurnRecord, type QueuedTurnsPage, type QueuedTurnsPageRequest } from "../../queue-store.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
-import { checkPageBudget, rowsThatFit, type SizedPosition } from "../../page-budget.js";
+import { checkPageBudget, rowsThatFit, type SizedPosition } from "../../store-limits.js";
 import type { OpContext } from "./op-context.js";
 
 export interface ListVisibleQueuedTurns {

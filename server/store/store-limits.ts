@@ -1,3 +1,7 @@
+/**
+ * The limits both backends check the same way: the byte budget of a list page, and the
+ * options of an append.
+ */
 import { QueueStoreError } from "./queue-store.js";
 
 /** One row's position and the size of its stored `turnStartParams`, read before the row itself. */
@@ -24,7 +28,14 @@ export function rowsThatFit(next: readonly SizedPosition[], limit: number, maxBy
 }
 
 export function checkPageBudget(maxBytes: number | undefined): void {
-  if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes < 1)) {
-    throw new QueueStoreError("invalid_argument", `page byte budget must be a positive integer, got ${maxBytes}`);
+  if (maxBytes !== undefined) positiveLimitOrNull("page byte budget", maxBytes);
+}
+
+/** An optional limit: null when absent, refused unless a positive integer. */
+export function positiveLimitOrNull(name: string, value: number | undefined): number | null {
+  if (value === undefined) return null;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new QueueStoreError("invalid_argument", `${name} must be a positive integer, got ${value}`);
   }
+  return value;
 }

@@ -1,0 +1,12 @@
+import Database from "better-sqlite3";
+const db = new Database(":memory:");
+db.exec(`CREATE TABLE t (id TEXT PRIMARY KEY, thread_id TEXT, p BLOB, queue_order INTEGER, state TEXT, UNIQUE(thread_id, queue_order));
+CREATE INDEX i ON t(thread_id, state, queue_order);`);
+const ins = db.prepare("INSERT INTO t VALUES (?, ?, jsonb(?), ?, 'pending')");
+const big = JSON.stringify({threadId:"x", input:[{type:"text", text:"y".repeat(200)}]});
+db.transaction(() => { for (let i = 0; i < 10000; i++) ins.run(`id${i}`, "T", big, i); })();
+const sum = db.prepare("SELECT SUM(length(p)) AS s FROM t WHERE thread_id = ?");
+let t = performance.now();
+for (let i = 0; i < 100; i++) sum.get("T");
+console.log("sum ms", (performance.now() - t) / 100);
+console.log(db.prepare("EXPLAIN QUERY PLAN SELECT SUM(length(p)) AS s FROM t WHERE thread_id = ?").all("T"));
