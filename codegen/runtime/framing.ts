@@ -126,3 +126,11 @@ export function jsonLine(json: string): string {
   if (json.includes("\n")) throw new Error("serialized message contains a raw newline");
   return `${json}\n`;
 }
+
+const NEWLINE_LINE = new Uint8Array([NEWLINE]);
+
+/** A message serialized and encoded by the caller, as the chunks of one line (no copy). */
+export function encodedLine(message: Uint8Array): [Uint8Array, Uint8Array] {
+  if (message.includes(NEWLINE)) throw new Error("serialized message contains a raw newline");
+  return [message, NEWLINE_LINE];
+}

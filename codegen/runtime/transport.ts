@@ -20,9 +20,9 @@
  * half-closing channel (stdio: the peer ended its stdin but still reads stdout) may keep
  * accepting `send()` after `onclose` until `close()`, so replies to what was read get out.
  *
- * Flow control (optional; the server's transports have it): `sendJson` takes a message its
- * caller already serialized — a server that budgets its output in bytes has to serialize
- * first, and should not pay for it twice — and `pauseInput`/`resumeInput` stop and restart
+ * Flow control (optional; the server's transports have it): `sendSerialized` takes a message
+ * its caller already serialized and encoded — a server that budgets its output in bytes has to
+ * do that first, and should not pay for it twice — and `pauseInput`/`resumeInput` stop and restart
  * reading, so a peer that does not read its answers stops being read too (its writes then back
  * up in its own socket or pipe, as TCP and pipes do), instead of growing this side's memory.
  * Frames already read when `pauseInput` is called may still be delivered.
@@ -34,8 +34,8 @@ export interface Transport {
   start(): Promise<void>;
   /** Resolves when the message has been handed to the channel (respecting back-pressure). */
   send(message: JsonRpcMessage): Promise<void>;
-  /** Like `send`, for a message already serialized with `JSON.stringify` (one line, no newline). */
-  sendJson?(json: string): Promise<void>;
+  /** Like `send`, for a message already serialized with `JSON.stringify` and encoded as UTF-8. */
+  sendSerialized?(message: Uint8Array): Promise<void>;
   /** Stops delivering new frames until `resumeInput` (back-pressure on the peer). */
   pauseInput?(): void;
   resumeInput?(): void;

@@ -97,7 +97,7 @@ export class ConnectionSession implements NotificationSubscriber {
     transport.onclose = () => this.handleClose();
     this.peer = transport.peerName ?? "client";
     this.outbound = new OutboundQueue(
-      (json) => (transport.sendJson ? transport.sendJson(json) : transport.send(JSON.parse(json) as JsonRpcMessage)),
+      (data) => (transport.sendSerialized ? transport.sendSerialized(data) : transport.send(JSON.parse(Buffer.from(data).toString("utf8")) as JsonRpcMessage)),
       options.outbound,
       {
         congested: () => transport.pauseInput?.(),
@@ -153,7 +153,16 @@ export class ConnectionSession implements NotificationSubscriber {
     if (isExperimental(method) && !this.experimentalApi) return;
     if (this.optOut.has(method)) return;
     const key = method === SNAPSHOT_NOTIFICATION ? snapshotKey(params) : undefined;
-    this.send(this.envelope({ method, params }, this.peerSpeaksJsonRpc2), key);
+    const message = this.envelope({ method, params }, this.peerSpeaksJsonRpc2);
+    if (this.outbound.dropped) return;
+    let data: Uint8Array;
+    try {
+      data = encodeNotification(message, params);
+    } catch (error) {
+      this.sendUnserializable(message, error);
+      return;
+    }
+    this.outbound.push(data, key);
   }
 
   private receive(value: unknown): void {
@@ -315,16 +324,16 @@ export class ConnectionSession implements NotificationSubscriber {
    * A message that cannot be serialized (past V8's string limit, or a value JSON cannot hold)
    * is never lost silently: an answer becomes -32603 for its id, a notification is logged.
    */
-  private send(message: JsonRpcMessage, key?: string): void {
+  private send(message: JsonRpcMessage): void {
     if (this.outbound.dropped) return;
-    let json: string;
+    let data: Uint8Array;
     try {
-      json = JSON.stringify(message);
+      data = encode(message);
     } catch (error) {
       this.sendUnserializable(message, error);
       return;
     }
-    this.outbound.push(json, key);
+    this.outbound.push(data);
   }
 
   private sendUnserializable(message: JsonRpcMessage, error: unknown): void {
@@ -332,7 +341,7 @@ export class ConnectionSession implements NotificationSubscriber {
     this.options.logger.error(`the ${what} could not be serialized and was not sent: ${errorText(error)}`);
     if ("id" in message && !("method" in message)) {
       const failure = internalError(`Internal error: the answer could not be serialized (${errorText(error)})`).toJson();
-      this.outbound.push(JSON.stringify({ ...("jsonrpc" in message ? { jsonrpc: "2.0" } : {}), id: message.id, error: failure }));
+      this.outbound.push(encode({ ...("jsonrpc" in message ? { jsonrpc: "2.0" as const } : {}), id: message.id, error: failure }));
     }
   }
 
@@ -343,6 +352,29 @@ export class ConnectionSession implements NotificationSubscriber {
   }
 }
 
+
+function encode(message: JsonRpcMessage): Uint8Array {
+  return Buffer.from(JSON.stringify(message), "utf8");
+}
+
+/**
+ * The server sends one notification (the same params object) to every subscriber of a thread:
+ * it is serialized and encoded once, and every connection queues the same bytes — a snapshot of
+ * a large queue costs its size once, not once per subscriber. Keyed by the params object (and
+ * the envelope), so nothing outlives the notification.
+ */
+const encodedNotifications = new WeakMap<object, { readonly method: string; plain?: Uint8Array; echoed?: Uint8Array }>();
+
+function encodeNotification(message: JsonRpcMessage & { method: string }, params: unknown): Uint8Array {
+  if (typeof params !== "object" || params === null) return encode(message);
+  let cached = encodedNotifications.get(params);
+  if (cached === undefined || cached.method !== message.method) {
+    cached = { method: message.method };
+    encodedNotifications.set(params, cached);
+  }
+  const variant = "jsonrpc" in message ? "echoed" : "plain";
+  return (cached[variant] ??= encode(message));
+}
 
 function snapshotKey(params: unknown): string | undefined {
   const threadId = (params as { threadId?: unknown } | null)?.threadId;

@@ -58,8 +58,8 @@ export class FrameLimitedTransport implements Transport {
     return this.inner.send(message);
   }
 
-  sendJson(json: string): Promise<void> {
-    return this.inner.sendJson(json);
+  sendSerialized(message: Uint8Array): Promise<void> {
+    return this.inner.sendSerialized(message);
   }
 
   pauseInput(): void {

@@ -2,8 +2,8 @@
  * What one connection still has to send, with a byte budget — the server's version of Redis's
  * client output buffer limits and of a Node writable's highWaterMark.
  *
- * Messages are serialized when they are queued, so their size is known, and written one at a
- * time in order, each once the previous one has been handed to the socket or pipe. Three
+ * Messages are serialized and encoded when they are queued, so their size is known (and the
+ * encoding is done once), and written one at a time in order, each once the previous one has been handed to the socket or pipe. Three
  * numbers decide what happens to a peer that does not keep up:
  *
  *   unsent bytes = queued + being written + reserved (answers being produced, see `reserve`)
@@ -38,8 +38,11 @@ export interface OutboundEvents {
   failed(error: unknown, droppedMessages: number): void;
 }
 
+const NOTHING = new Uint8Array(0);
+
 interface Pending {
-  readonly json: string;
+  /** Emptied when superseded, so that a skipped snapshot is not held until the head passes it. */
+  data: Uint8Array;
   readonly bytes: number;
   /** Messages with the same key are full snapshots of one thing: a later one supersedes. */
   readonly key: string | undefined;
@@ -65,7 +68,7 @@ export class OutboundQueue {
   private idleWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly write: (json: string) => Promise<void>,
+    private readonly write: (message: Uint8Array) => Promise<void>,
     private readonly budget: OutboundBudget,
     private readonly events: OutboundEvents,
   ) {}
@@ -103,16 +106,16 @@ export class OutboundQueue {
   }
 
   /**
-   * Queues one serialized message. With a `key`, while congested, it replaces a queued message
+   * Queues one serialized, encoded message. With a `key`, while congested, it replaces a queued message
    * of the same key when nothing without a key was queued after that one (so it moves no
    * answer or other notification): a peer that is behind gets the newest snapshot, not all.
    */
-  push(json: string, key?: string): void {
+  push(data: Uint8Array, key?: string): void {
     if (this.isDropped) return;
-    const bytes = Buffer.byteLength(json, "utf8");
+    const bytes = data.length;
     if (key === undefined) this.unkeyed += 1;
     else if (this.isCongested) this.supersede(key);
-    const pending: Pending = { json, bytes, key, unkeyedBefore: this.unkeyed, superseded: false };
+    const pending: Pending = { data, bytes, key, unkeyedBefore: this.unkeyed, superseded: false };
     this.items.push(pending);
     if (key !== undefined) this.latest.set(key, pending);
     this.queuedBytes += bytes;
@@ -154,6 +157,7 @@ export class OutboundQueue {
     const previous = this.latest.get(key);
     if (previous === undefined || previous.unkeyedBefore !== this.unkeyed) return;
     previous.superseded = true;
+    previous.data = NOTHING;
     this.latest.delete(key);
     this.queuedBytes -= previous.bytes;
     this.queuedCount -= 1;
@@ -187,7 +191,7 @@ export class OutboundQueue {
     this.queuedCount -= 1;
     this.writingBytes = item.bytes;
     this.writing = true;
-    this.write(item.json).then(
+    this.write(item.data).then(
       () => {
         this.writing = false;
         this.writingBytes = 0;

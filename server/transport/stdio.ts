@@ -67,9 +67,9 @@ export class StdioServerTransport implements Transport {
     await this.writer.write(message);
   }
 
-  async sendJson(json: string): Promise<void> {
+  async sendSerialized(message: Uint8Array): Promise<void> {
     if (this.closeCalled || this.outputFailed) throw connectionClosed();
-    await this.writer.writeJson(json);
+    await this.writer.writeSerialized(message);
   }
 
   /** Stops reading stdin (the peer's writes then wait in the pipe) until `resumeInput`. */

@@ -42,10 +42,14 @@ export class MemoryTransport implements Transport {
   }
 
   async send(message: JsonRpcMessage): Promise<void> {
-    return this.sendJson(JSON.stringify(message));
+    return this.sendText(JSON.stringify(message));
   }
 
-  async sendJson(json: string): Promise<void> {
+  async sendSerialized(message: Uint8Array): Promise<void> {
+    return this.sendText(new TextDecoder().decode(message));
+  }
+
+  private async sendText(json: string): Promise<void> {
     if (this.closed) throw connectionClosed();
     this.sent.push(JSON.parse(json) as JsonRpcMessage);
     this.peer?.receiveText(json);

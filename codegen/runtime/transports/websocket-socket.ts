@@ -61,14 +61,18 @@ export class WebSocketTransport implements Transport {
 
   send(message: JsonRpcMessage): Promise<void> {
     if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
-    return this.sendJson(JSON.stringify(message));
+    return this.sendFrame(JSON.stringify(message));
   }
 
-  /** Resolves once ws has handed the frame to the socket (its write callback). */
-  sendJson(json: string): Promise<void> {
+  sendSerialized(message: Uint8Array): Promise<void> {
+    return this.sendFrame(message);
+  }
+
+  /** One text frame; resolves once ws has handed it to the socket (its write callback). */
+  private sendFrame(data: string | Uint8Array): Promise<void> {
     if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
     return new Promise((resolve, reject) => {
-      this.socket.send(json, (error) => (error ? reject(error) : resolve()));
+      this.socket.send(data, { binary: false }, (error) => (error ? reject(error) : resolve()));
     });
   }
 

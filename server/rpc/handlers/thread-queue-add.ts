@@ -4,7 +4,7 @@ import { toQueuedTurn } from "../../queue/queued-turn-view.js";
 import type { ServerRuntime } from "../../runtime.js";
 import { isQueueStoreError, QueueTooLargeError } from "../../store/queue-store.js";
 import { parseThreadId } from "../../threads/thread-ids.js";
-import { assertInputWithinLimit, assertParamsWithinLimit, inputTextCharCount } from "../../turns/input-limit.js";
+import { assertInputWithinLimit, assertParamsWithinLimit, inputWithinLimit } from "../../turns/input-limit.js";
 import type { RequestContext } from "../request-context.js";
 
 /** Checks in the seed's order, appends durably, answers, then `changed`, then a drain. */
@@ -17,7 +17,7 @@ export function threadQueueAddHandler(runtime: ServerRuntime) {
     // The seed's order: thread checks, then the input limit. For a thread not loaded here the
     // existence check is the append's own (thread_not_found), which saves a read per add —
     // unless the input is over the limit, whose error must not hide a missing thread.
-    const withinLimit = inputTextCharCount(params.turnStartParams.input) <= runtime.options.maxInputChars;
+    const withinLimit = inputWithinLimit(params.turnStartParams.input, runtime.options.maxInputChars);
     if (runtime.registry.get(threadId) !== undefined || !withinLimit) await runtime.threads.requireQueueableThread(threadId);
     assertInputWithinLimit(params.turnStartParams.input, runtime.options.maxInputChars);
     const json = JSON.stringify(params.turnStartParams);

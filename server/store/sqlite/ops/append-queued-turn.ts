@@ -35,14 +35,17 @@ export function prepareAppendQueuedTurn(
   bumpVersion: BumpQueueVersion = prepareBumpQueueVersion(context),
 ): AppendQueuedTurn {
   const { db, now } = context;
+  // MATERIALIZED: the params are converted to JSONB once, for the row and for the byte check.
   const insert = db.prepare<Params, QueuedTurnRow>(`
+    WITH params(jsonb) AS MATERIALIZED (SELECT jsonb(@params))
     INSERT INTO thread_queued_turns (
       queued_turn_id, thread_id, turn_start_params_jsonb, queue_order, state,
       dispatch_turn_id, failure_jsonb, created_at_ms, updated_at_ms
     )
-    SELECT @id, @threadId, jsonb(@params),
+    SELECT @id, @threadId, params.jsonb,
            COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId), -1) + 1,
            'pending', NULL, NULL, @now, @now
+    FROM params
     WHERE (@maxRows IS NULL
        OR COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId)
                  - (SELECT MIN(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId) + 1, 0) < @maxRows
@@ -50,7 +53,7 @@ export function prepareAppendQueuedTurn(
              SELECT 1 FROM thread_queued_turns WHERE thread_id = @threadId LIMIT COALESCE(@maxRows, -1)
            )) < @maxRows)
       AND (@maxBytes IS NULL
-       OR COALESCE((SELECT queue_bytes FROM threads WHERE id = @threadId), 0) + length(jsonb(@params)) <= @maxBytes)
+       OR COALESCE((SELECT queue_bytes FROM threads WHERE id = @threadId), 0) + length(params.jsonb) <= @maxBytes)
     RETURNING ${QUEUED_TURN_COLUMNS}`);
 
   // Only after a refusal: which limit refused it.
