@@ -201,10 +201,11 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
   const maxQueueBytes = budget("max-queue-bytes", v["max-queue-bytes"], DEFAULT_BUDGETS.maxQueueBytes);
   const outboundHighWaterBytes = budget("outbound-high-water-bytes", v["outbound-high-water-bytes"], DEFAULT_BUDGETS.outboundHighWaterBytes);
   const maxOutboundBytes = budget("max-outbound-bytes", v["max-outbound-bytes"], DEFAULT_BUDGETS.maxOutboundBytes);
-  // A subscriber that reads must never be cut off for one snapshot of a full queue.
-  if (maxOutboundBytes < Math.max(maxQueueBytes, outboundHighWaterBytes)) {
+  // A subscriber that reads must never be cut off for a snapshot of a full queue waiting behind
+  // another one (snapshots carry a little more than the params they hold: ids and statuses).
+  if (maxOutboundBytes < Math.max(2 * maxQueueBytes, outboundHighWaterBytes)) {
     throw new FlagError(
-      `--max-outbound-bytes (${maxOutboundBytes}) must be at least --max-queue-bytes (${maxQueueBytes}) and --outbound-high-water-bytes (${outboundHighWaterBytes})`,
+      `--max-outbound-bytes (${maxOutboundBytes}) must be at least twice --max-queue-bytes (${maxQueueBytes}) and at least --outbound-high-water-bytes (${outboundHighWaterBytes})`,
     );
   }
   return {

@@ -22,7 +22,7 @@ import { methodInfo, type ServerNotifications } from "../../generated/protocol/m
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { NotificationSubscriber } from "../threads/loaded-thread.js";
 import type { Logger } from "../logger.js";
-import { OutboundQueue, type OutboundBudget } from "../transport/outbound-queue.js";
+import { OutboundQueue, type OutboundBudget, type OutboundKind } from "../transport/outbound-queue.js";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "./nesting-depth.js";
 import type { RequestContext } from "./request-context.js";
 
@@ -55,6 +55,7 @@ type HandshakeState = "new" | "initializing" | "ready";
 const INITIALIZE = "initialize";
 /** Full snapshots: a newer one makes an unsent older one of the same thread pointless. */
 const SNAPSHOT_NOTIFICATION = "thread/queue/changed";
+const ANSWER: OutboundKind = { kind: "answer" };
 
 /** A request that waits for room in the outbound budget before it starts. */
 interface HeldRequest {
@@ -153,6 +154,7 @@ export class ConnectionSession implements NotificationSubscriber {
     if (isExperimental(method) && !this.experimentalApi) return;
     if (this.optOut.has(method)) return;
     const key = method === SNAPSHOT_NOTIFICATION ? snapshotKey(params) : undefined;
+    const kind: OutboundKind = key === undefined ? { kind: "notification" } : { kind: "snapshot", key };
     const message = this.envelope({ method, params }, this.peerSpeaksJsonRpc2);
     if (this.outbound.dropped) return;
     let data: Uint8Array;
@@ -162,7 +164,7 @@ export class ConnectionSession implements NotificationSubscriber {
       this.sendUnserializable(message, error);
       return;
     }
-    this.outbound.push(data, key);
+    this.outbound.push(data, kind);
   }
 
   private receive(value: unknown): void {
@@ -324,6 +326,7 @@ export class ConnectionSession implements NotificationSubscriber {
    * A message that cannot be serialized (past V8's string limit, or a value JSON cannot hold)
    * is never lost silently: an answer becomes -32603 for its id, a notification is logged.
    */
+  /** Answers (and the errors for unreadable frames) — everything but notifications. */
   private send(message: JsonRpcMessage): void {
     if (this.outbound.dropped) return;
     let data: Uint8Array;
@@ -333,7 +336,7 @@ export class ConnectionSession implements NotificationSubscriber {
       this.sendUnserializable(message, error);
       return;
     }
-    this.outbound.push(data);
+    this.outbound.push(data, ANSWER);
   }
 
   private sendUnserializable(message: JsonRpcMessage, error: unknown): void {
@@ -341,7 +344,7 @@ export class ConnectionSession implements NotificationSubscriber {
     this.options.logger.error(`the ${what} could not be serialized and was not sent: ${errorText(error)}`);
     if ("id" in message && !("method" in message)) {
       const failure = internalError(`Internal error: the answer could not be serialized (${errorText(error)})`).toJson();
-      this.outbound.push(encode({ ...("jsonrpc" in message ? { jsonrpc: "2.0" as const } : {}), id: message.id, error: failure }));
+      this.outbound.push(encode({ ...("jsonrpc" in message ? { jsonrpc: "2.0" as const } : {}), id: message.id, error: failure }), ANSWER);
     }
   }
 

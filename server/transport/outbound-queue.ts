@@ -10,8 +10,9 @@
  *
  *   unsent < pauseBytes               flowing: the connection is read and its requests run
  *   unsent ≥ pauseBytes               congested: `congested()` fires (the connection stops being
- *                                     read, requests wait); consecutive snapshots of one key are
- *                                     coalesced; below pauseBytes / 2 `relieved()` fires
+ *                                     read, requests wait); an unsent snapshot is replaced by a
+ *                                     newer one of the same key; below pauseBytes / 2 `relieved()`
+ *                                     fires
  *   queued (behind the one being      overflowed: everything is dropped and `overflowed()` fires
  *   written) > maxBytes               (the connection is closed) — only notifications, which
  *                                     the peer did not ask for, can get it there
@@ -19,6 +20,15 @@
  * Dropping costs O(1) per message, whatever the count: when the channel fails (the peer went
  * away) or overflows, the queue is let go in one step, and nothing is constructed per message.
  */
+
+/**
+ * What a message is, for coalescing: a snapshot (a full state of `key`, which a newer one of the
+ * same key makes pointless), an answer, or any other notification. A newer snapshot replaces an
+ * unsent older one — and goes to the end of the queue — only if no other notification was
+ * queued in between, so the order of notifications never changes; answers in between are
+ * passed (the newer snapshot still comes after them, as after its own answer).
+ */
+export type OutboundKind = { readonly kind: "snapshot"; readonly key: string } | { readonly kind: "answer" } | { readonly kind: "notification" };
 
 export interface OutboundBudget {
   /** Unsent bytes at which the connection counts as congested. */
@@ -46,8 +56,8 @@ interface Pending {
   readonly bytes: number;
   /** Messages with the same key are full snapshots of one thing: a later one supersedes. */
   readonly key: string | undefined;
-  /** `unkeyed` when it was queued: a later snapshot may replace it only if nothing else came since. */
-  readonly unkeyedBefore: number;
+  /** `notifications` when it was queued: a later snapshot may replace it only if no notification came since. */
+  readonly notificationsBefore: number;
   superseded: boolean;
 }
 
@@ -61,8 +71,8 @@ export class OutboundQueue {
   private writing = false;
   private isCongested = false;
   private isDropped = false;
-  /** Messages without a key queued so far (responses, other notifications). */
-  private unkeyed = 0;
+  /** Notifications other than snapshots queued so far. */
+  private notifications = 0;
   /** Key → its newest queued message that has not been handed to the channel yet. */
   private readonly latest = new Map<string, Pending>();
   private idleWaiters: Array<() => void> = [];
@@ -106,16 +116,16 @@ export class OutboundQueue {
   }
 
   /**
-   * Queues one serialized, encoded message. With a `key`, while congested, it replaces a queued message
-   * of the same key when nothing without a key was queued after that one (so it moves no
-   * answer or other notification): a peer that is behind gets the newest snapshot, not all.
+   * Queues one serialized, encoded message. A snapshot, while congested, replaces an unsent one
+   * of the same key (see OutboundKind): a peer that is behind gets the newest snapshot, not all.
    */
-  push(data: Uint8Array, key?: string): void {
+  push(data: Uint8Array, what: OutboundKind): void {
     if (this.isDropped) return;
     const bytes = data.length;
-    if (key === undefined) this.unkeyed += 1;
-    else if (this.isCongested) this.supersede(key);
-    const pending: Pending = { data, bytes, key, unkeyedBefore: this.unkeyed, superseded: false };
+    const key = what.kind === "snapshot" ? what.key : undefined;
+    if (what.kind === "notification") this.notifications += 1;
+    else if (key !== undefined && this.isCongested) this.supersede(key);
+    const pending: Pending = { data, bytes, key, notificationsBefore: this.notifications, superseded: false };
     this.items.push(pending);
     if (key !== undefined) this.latest.set(key, pending);
     this.queuedBytes += bytes;
@@ -155,7 +165,7 @@ export class OutboundQueue {
 
   private supersede(key: string): void {
     const previous = this.latest.get(key);
-    if (previous === undefined || previous.unkeyedBefore !== this.unkeyed) return;
+    if (previous === undefined || previous.notificationsBefore !== this.notifications) return;
     previous.superseded = true;
     previous.data = NOTHING;
     this.latest.delete(key);

@@ -71,7 +71,7 @@ describe("ordinary requests that used to exhaust memory", () => {
   };
   const LARGE_ROWS_THREAD = "01a21800-0000-7000-8000-0000000019a2";
   // 100 rows of 1,000,000 characters are ~95 MiB: the queue budget is raised to hold them.
-  const largeRowsArgs = ["--max-queue-bytes", String(128 * MiB), "--max-outbound-bytes", String(128 * MiB)];
+  const largeRowsArgs = ["--max-queue-bytes", String(128 * MiB), "--max-outbound-bytes", String(256 * MiB)];
 
   it.skipIf(noProc !== undefined)("45 pipelined lists of 100 rows of 1,000,000 characters stay under 512 MB while another client is answered", async () => {
     const { server, scenario } = await start(largeRowsArgs, LARGE_ROWS_THREAD);
@@ -97,7 +97,7 @@ describe("ordinary requests that used to exhaust memory", () => {
 
   it.skipIf(noProc !== undefined)("a subscriber that stops reading while 400 rows of 10 KB are added gets the newest snapshot, not all of them, and memory stays bounded", async () => {
     const { server, scenario } = await start(["--turn-delay-ms", "600000"]);
-    const figures = await stalledSubscriber(scenario, { adds: 400, rowChars: 10_000, busy: true });
+    const figures = await stalledSubscriber(scenario, { adds: 400, rowChars: 10_000, busy: true, window: 1 });
     console.info(`[slow-clients] item 2b (stalled subscriber): peak RSS ${(figures.peakRssBytes / MiB).toFixed(0)} MiB, slowest other answer ${figures.slowestOtherClientMs.toFixed(0)} ms, stalled subscriber got ${figures.subscriberSnapshots} snapshots, the reading writer ${figures.writerSnapshots}`);
     // Before: every snapshot (the k-th holds k rows) waited for it in memory: 600 adds → 3.2 GB.
     expect(figures.peakRssBytes).toBeLessThan(RSS_BOUND);
@@ -113,8 +113,8 @@ describe("ordinary requests that used to exhaust memory", () => {
   it.skipIf(noProc !== undefined)("a subscriber whose backlog passes --max-outbound-bytes is disconnected with a log line, and the others are served", async () => {
     // Small budgets so the kernel's socket buffers are passed quickly; turns run, so their
     // notifications (which never supersede each other) pile up behind the stalled reader.
-    const { server, scenario } = await start(["--outbound-high-water-bytes", String(256 * 1024), "--max-outbound-bytes", String(2 * MiB), "--max-queue-bytes", String(2 * MiB)]);
-    const figures = await stalledSubscriber(scenario, { adds: 600, rowChars: 10_000, busy: false });
+    const { server, scenario } = await start(["--outbound-high-water-bytes", String(256 * 1024), "--max-outbound-bytes", String(2 * MiB), "--max-queue-bytes", String(MiB)]);
+    const figures = await stalledSubscriber(scenario, { adds: 600, rowChars: 10_000, busy: false, window: 1 });
     expect(figures.subscriberDropped).toBe(true);
     expect(server.stderr).toMatch(/closing the connection of 127\.0\.0\.1:\d+: \d+ bytes in \d+ message\(s\) waited to be sent \(limit 2097152, --max-outbound-bytes\); the client is not reading what it is sent/);
     expect(figures.slowestOtherClientMs).toBeLessThan(OTHER_CLIENT_BOUND_MS);

@@ -336,12 +336,11 @@ export async function stalledSubscriber(
     const deadline = performance.now() + 60_000;
     while ((writer.latestSnapshotIds(threadId)?.length ?? -1) !== expectedRows && performance.now() < deadline) await sleep(50);
     const writerSnapshots = writer.notificationCount;
-    let subscriberLatestRows: number | undefined;
-    if (!dropped) {
-      subscriber.resumeReading();
-      while (!dropped && (subscriber.latestSnapshotIds(threadId)?.length ?? -1) !== expectedRows && performance.now() < deadline) await sleep(50);
-      subscriberLatestRows = dropped ? undefined : subscriber.latestSnapshotIds(threadId)?.length;
-    }
+    // Reading again is also how a client learns that the server hung up on it.
+    subscriber.resumeReading();
+    while (!dropped && (subscriber.latestSnapshotIds(threadId)?.length ?? -1) !== expectedRows && performance.now() < deadline) await sleep(50);
+    if (!dropped) await Promise.race([subscriber.closed, sleep(200)]);
+    const subscriberLatestRows = dropped ? undefined : subscriber.latestSnapshotIds(threadId)?.length;
     const subscriberSnapshots = subscriber.notificationCount;
     subscriber.terminate();
     writer.terminate();
