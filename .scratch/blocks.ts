@@ -14,4 +14,4 @@ prof.samples.forEach((id: number, i: number) => {
   if (!idle) { if (runStart < 0) { runStart = t; runFuncs = new Map(); } for (const f of new Set(stack(id))) runFuncs.set(f, (runFuncs.get(f) ?? 0) + prof.timeDeltas[i]); }
   else if (runStart >= 0) { const top = [...runFuncs].sort((a, b) => b[1] - a[1]).filter(([k]) => !/root|processImmediate|processTicks|runMicrotasks/.test(k)).slice(0, 8).map(([k, v]) => `${k}=${(v/1000).toFixed(0)}`).join(", "); runs.push({ start: (runStart - prof.startTime) / 1000, len: (t - runStart) / 1000, top }); runStart = -1; }
 });
-for (const r of runs.sort((a, b) => b.len - a.len).slice(0, 8)) console.log(r.len.toFixed(0).padStart(5), "ms at", r.start.toFixed(0), ":", r.top);
+for (const r of runs.sort((a, b) => b.len - a.len).slice(0, Number(process.env.TOP ?? 8))) console.log(r.len.toFixed(0).padStart(5), "ms at", r.start.toFixed(0), ":", r.top);

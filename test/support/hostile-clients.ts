@@ -354,3 +354,39 @@ export async function stalledSubscriber(
     };
   });
 }
+
+/**
+ * Item 4: `rows` small rows added (pipelined), then one reorder that reverses them all. Returns
+ * how long the reorder took and what the server answered and then listed.
+ */
+export async function reorderWholeQueue(
+  url: string,
+  options: { threadId: string; rows: number },
+): Promise<{ reorderMs: number; addMs: number; requestedIds: string[]; answeredIds: string[]; listedIds: string[] }> {
+  const { threadId } = options;
+  const client = await LeanClient.connect(url);
+  try {
+    const added: string[] = new Array<string>(options.rows);
+    const addStarted = performance.now();
+    await pipelined(options.rows, 128, async (i) => {
+      const result = await client.call("thread/queue/add", { threadId, turnStartParams: textTurn(threadId, `row ${i}`) });
+      added[i] = (result.queuedTurn as { id: string }).id;
+    });
+    const addMs = performance.now() - addStarted;
+    const requestedIds = [...added].reverse();
+    const started = performance.now();
+    const result = await client.call("thread/queue/reorder", { threadId, queuedTurnIds: requestedIds });
+    const reorderMs = performance.now() - started;
+    const answeredIds = (result.queuedTurns as Array<{ id: string }>).map((row) => row.id);
+    const listedIds: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await client.call("thread/queue/list", { threadId, cursor, limit: 100 });
+      listedIds.push(...(page.data as Array<{ id: string }>).map((row) => row.id));
+      cursor = (page.nextCursor as string | null | undefined) ?? null;
+    } while (cursor !== null);
+    return { reorderMs, addMs, requestedIds, answeredIds, listedIds };
+  } finally {
+    client.terminate();
+  }
+}

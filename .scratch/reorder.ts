@@ -1,0 +1,13 @@
+import { reorderWholeQueue } from "../test/support/hostile-clients.js";
+import { SqliteQueueStore } from "../server/store/index.js";
+import { TempDir } from "../test/support/server-process.js";
+import { spawn } from "node:child_process";
+const dir = new TempDir(); const db = dir.file("q.sqlite"); const T = "01a21800-0000-7000-8000-0000000019a4";
+const store = await SqliteQueueStore.open({ path: db }); await store.createThread({ id: T }); await store.close();
+const nodeFlags = (process.env.NODE_FLAGS ?? "").split(" ").filter(Boolean);
+const child = spawn(process.execPath, [...nodeFlags, "bin/thread-queue-server.js", "--db", db, "--listen", "ws://127.0.0.1:0", "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
+let seen = "";
+const url = await new Promise<string>((res) => child.stderr!.on("data", (c: Buffer) => { seen += c; const m = /listening on (ws:\/\/\S+?)\/?,/.exec(seen); if (m) res(m[1]!); }));
+const o = await reorderWholeQueue(url, { threadId: T, rows: Number(process.env.ROWS ?? 10000) });
+console.log("reorder ms", o.reorderMs.toFixed(0), "adds", o.addMs.toFixed(0), o.answeredIds.length === o.requestedIds.length);
+child.kill("SIGTERM"); await new Promise((r) => child.once("exit", r)); dir.dispose();
