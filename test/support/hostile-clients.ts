@@ -390,3 +390,14 @@ export async function reorderWholeQueue(
     client.terminate();
   }
 }
+
+/** Item 5: a client starts `threads` threads (pipelined) and leaves. Returns their ids. */
+export async function startThreadsAndLeave(url: string, threads: number): Promise<string[]> {
+  const client = await LeanClient.connect(url);
+  const ids = new Array<string>(threads);
+  await pipelined(threads, 128, async (i) => {
+    ids[i] = ((await client.call("thread/start", {})).thread as { id: string }).id;
+  });
+  client.terminate();
+  return ids;
+}

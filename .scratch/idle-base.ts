@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+import { startThreadsAndLeave, sleep } from "../test/support/hostile-clients.js";
+import { cpuShare } from "../test/support/process-probe.js";
+import { TempDir } from "../test/support/server-process.js";
+import { spawn } from "node:child_process";
+const root = process.argv[2]!; const n = Number(process.argv[3] ?? 20000); const extra = process.argv.slice(4);
+const dir = new TempDir(); const db = dir.file("q.sqlite");
+const child = spawn(process.execPath, [`${root}/bin/thread-queue-server.js`, "--db", db, "--listen", "ws://127.0.0.1:0", "--log-level", "warn", ...extra], { stdio: ["ignore", "ignore", "pipe"] });
+let seen = "";
+const url = await new Promise<string>((res) => child.stderr!.on("data", (c: Buffer) => { seen += c; const m = /listening on (ws:\/\/\S+?)\/?,/.exec(seen); if (m) res(m[1]!); }));
+const t0 = performance.now();
+await startThreadsAndLeave(url, n);
+console.log("started", n, "in", ((performance.now() - t0) / 1000).toFixed(1), "s");
+await sleep(Number(process.env.WAIT ?? 5000));
+console.log("cpu share over 5 s:", (await cpuShare(child.pid!, 5000) * 100).toFixed(1), "%");
+const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024;
+console.log("rss MiB", rss.toFixed(0));
+child.kill("SIGKILL"); dir.dispose(); process.exit(0);
