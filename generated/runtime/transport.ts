@@ -50,8 +50,11 @@ export interface Transport {
   abort?(reason: string): void;
   /** Who is on the other end, for log lines (`127.0.0.1:53412`, `stdio`). */
   readonly peerName?: string;
-  /** A parsed JSON value, not yet classified (see `classifyMessage`). */
-  onmessage?: (message: unknown) => void;
+  /**
+   * A parsed JSON value, not yet classified (see `classifyMessage`), with the text it was parsed
+   * from when the transport has it (a server may refuse what `JSON.parse` silently changed).
+   */
+  onmessage?: (message: unknown, text?: string) => void;
   /** A frame that could not be turned into a JSON value; `error` is the answer to send. */
   onframeerror?: (error: RpcError) => void;
   onerror?: (error: Error) => void;

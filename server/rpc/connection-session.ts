@@ -16,13 +16,14 @@ import {
   type JsonRpcMessage,
   type JsonRpcRequest,
 } from "../../generated/runtime/jsonrpc.js";
-import { internalError, invalidRequest, parseError, serverOverloaded } from "../../generated/runtime/errors.js";
+import { internalError, invalidParams, invalidRequest, parseError, serverOverloaded } from "../../generated/runtime/errors.js";
 import type { Transport } from "../../generated/runtime/transport.js";
 import { methodInfo, type ServerNotifications } from "../../generated/protocol/methods.js";
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { NotificationSubscriber } from "../threads/loaded-thread.js";
 import type { Logger } from "../logger.js";
 import { OutboundQueue, type OutboundBudget, type OutboundKind } from "../transport/outbound-queue.js";
+import { findInexactJson, type InexactJson } from "./exact-json.js";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "./nesting-depth.js";
 import type { RequestContext } from "./request-context.js";
 
@@ -92,7 +93,7 @@ export class ConnectionSession implements NotificationSubscriber {
     private readonly dispatcher: RequestDispatcher,
     private readonly options: ConnectionSessionOptions,
   ) {
-    transport.onmessage = (message) => this.receive(message);
+    transport.onmessage = (message, text) => this.receive(message, text);
     transport.onframeerror = (error) => this.answerError(null, error.toJson(), false);
     transport.onerror = (error) => options.logger.warn("transport error", error);
     transport.onclose = () => this.handleClose();
@@ -167,20 +168,25 @@ export class ConnectionSession implements NotificationSubscriber {
     this.outbound.push(data, kind);
   }
 
-  private receive(value: unknown): void {
+  private receive(value: unknown, text: string | undefined): void {
     if (nestsDeeperThan(value, MAX_NESTING_DEPTH)) {
       this.answerError(null, parseError(`message nests deeper than ${MAX_NESTING_DEPTH} levels`).toJson(), false);
       return;
     }
     const classified = classifyMessage(value);
+    // What JSON.parse silently changed (a repeated key, a number a double cannot keep) is
+    // refused, never stored as something the client did not send (exact-json.ts).
+    const inexact = text !== undefined && (classified.kind === "request" || classified.kind === "notification") ? findInexactJson(text) : undefined;
     switch (classified.kind) {
       case "request":
         this.notePeerDialect(classified.message);
-        this.track(this.handleRequest(classified.message));
+        if (inexact !== undefined) this.refuseInexact(classified.message, inexact);
+        else this.track(this.handleRequest(classified.message));
         return;
       case "notification":
         this.notePeerDialect(classified.message);
-        this.track(this.handleNotification(classified.message.method, classified.message.params));
+        if (inexact !== undefined) this.options.logger.debug(`ignored notification ${classified.message.method}: ${inexact.pointer} ${inexact.problem}`);
+        else this.track(this.handleNotification(classified.message.method, classified.message.params));
         return;
       case "response":
       case "error":
@@ -191,6 +197,22 @@ export class ConnectionSession implements NotificationSubscriber {
         this.answerError(classified.id, invalidRequest(`Invalid request: ${classified.reason}`).toJson(), classified.jsonrpc);
         return;
     }
+  }
+
+  /**
+   * -32602 naming the member when it is inside `params` (as a schema violation is answered),
+   * else -32600; with the request's id unless the id itself is what is ambiguous.
+   */
+  private refuseInexact(request: JsonRpcRequest, { pointer, problem }: InexactJson): void {
+    const echo = request.jsonrpc === "2.0";
+    if (pointer === "/params" || pointer.startsWith("/params/")) {
+      const instancePath = pointer.slice("/params".length);
+      const issue = { instancePath, schemaPath: "", keyword: "exactJson", message: problem, params: {} };
+      const error = invalidParams(`Invalid params for ${request.method}: ${instancePath === "" ? "" : `${instancePath} `}${problem}`, { errors: [issue] });
+      this.answerError(request.id, error.toJson(), echo);
+      return;
+    }
+    this.answerError(pointer === "/id" ? null : request.id, invalidRequest(`Invalid request: ${pointer} ${problem}`).toJson(), echo);
   }
 
   private notePeerDialect(message: { jsonrpc?: "2.0" }): void {

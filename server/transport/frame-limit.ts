@@ -27,7 +27,7 @@ function byteLength(data: WebSocket.RawData): number {
 
 /** Wraps a socket transport; frames over `limit` bytes become frame errors instead of messages. */
 export class FrameLimitedTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -44,7 +44,7 @@ export class FrameLimitedTransport implements Transport {
     inner.socket.on("message", (data: WebSocket.RawData) => {
       this.oversized = byteLength(data) > limit;
     });
-    inner.onmessage = (message) => this.deliver(() => this.onmessage?.(message));
+    inner.onmessage = (message, text) => this.deliver(() => this.onmessage?.(message, text));
     inner.onframeerror = (error) => this.deliver(() => reportFrameError(this, error));
     inner.onerror = (error) => this.onerror?.(error);
     inner.onclose = () => this.onclose?.();

@@ -23,7 +23,7 @@ export interface StdioServerTransportOptions {
 }
 
 export class StdioServerTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -53,7 +53,7 @@ export class StdioServerTransport implements Transport {
     this.stopReading = readLines(
       this.input,
       {
-        message: (value) => this.onmessage?.(value),
+        message: (value, text) => this.onmessage?.(value, text),
         frameError: (error) => reportFrameError(this, error),
         error: (error) => this.onerror?.(error),
         end: () => this.endInput(),

@@ -10,7 +10,7 @@ import type { JsonRpcMessage } from "../jsonrpc.js";
 import { reportFrameError, type Transport } from "../transport.js";
 
 export class MemoryTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -88,7 +88,7 @@ export class MemoryTransport implements Transport {
 
   private deliver(text: string): void {
     deliverText(text, {
-      message: (value) => this.onmessage?.(value),
+      message: (value, text) => this.onmessage?.(value, text),
       frameError: (error) => reportFrameError(this, error),
     });
   }

@@ -20,7 +20,7 @@ export interface WebSocketTransportOptions {
 }
 
 export class WebSocketTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -54,7 +54,7 @@ export class WebSocketTransport implements Transport {
         return;
       }
       deliverText(rawDataToString(data), {
-        message: (value) => this.onmessage?.(value),
+        message: (value, text) => this.onmessage?.(value, text),
         frameError: (error) => reportFrameError(this, error),
       });
     });
