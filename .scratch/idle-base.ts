@@ -11,6 +11,10 @@ const url = await new Promise<string>((res) => child.stderr!.on("data", (c: Buff
 const t0 = performance.now();
 await startThreadsAndLeave(url, n);
 console.log("started", n, "in", ((performance.now() - t0) / 1000).toFixed(1), "s");
+import Database from "better-sqlite3";
+const leases = () => { const d = new Database(db, { readonly: true }); try { return d.prepare("SELECT COUNT(*) FROM thread_leases").pluck().get() as number; } finally { d.close(); } };
+const left = performance.now();
+if (process.env.POLL) { while (leases() > 0 && performance.now() - left < 600_000) { await sleep(1000); } console.log("leases 0 after", ((performance.now() - left) / 1000).toFixed(1), "s"); }
 await sleep(Number(process.env.WAIT ?? 5000));
 console.log("cpu share over 5 s:", (await cpuShare(child.pid!, 5000) * 100).toFixed(1), "%");
 const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024;

@@ -209,9 +209,12 @@ export class OutboundQueue {
         this.pump();
       },
       (error: unknown) => {
+        if (this.isDropped) {
+          this.writing = false;
+          return;
+        }
+        const dropped = this.drop(); // the message that failed counts as dropped too
         this.writing = false;
-        if (this.isDropped) return;
-        const dropped = this.drop();
         this.events.failed(error, dropped);
       },
     );

@@ -67,8 +67,8 @@ export class WebSocketListener {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<WebSocketTransport>();
-  /** Sockets that have not answered the latest ping. */
-  private readonly unanswered = new WeakSet<WebSocket>();
+  /** Sockets that have not answered the latest ping → frames written to them when it was sent. */
+  private readonly unanswered = new WeakMap<WebSocket, number>();
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private closing = false;
   private bound: ListeningAddress | undefined;
@@ -132,12 +132,17 @@ export class WebSocketListener {
     const interval = this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     if (interval <= 0 || this.heartbeat !== undefined) return;
     this.heartbeat = setInterval(() => {
-      for (const { socket } of this.connections) {
-        if (this.unanswered.has(socket)) {
+      for (const transport of this.connections) {
+        const socket = transport.socket;
+        const written = transport.framesWritten;
+        const before = this.unanswered.get(socket);
+        // A pong cannot be read while the server has stopped reading a client that is behind
+        // (outbound-queue.ts); that its socket keeps taking what it is sent proves it is there.
+        if (before !== undefined && !(socket.isPaused && written > before)) {
           socket.terminate();
           continue;
         }
-        this.unanswered.add(socket);
+        this.unanswered.set(socket, written);
         socket.ping();
       }
     }, interval);

@@ -26,6 +26,7 @@ export class WebSocketTransport implements Transport {
   private readonly closeTimeoutMs: number;
   private started = false;
   private inputPaused = false;
+  private written = 0;
   private closeNotified = false;
   private readonly closedPromise: Promise<void>;
 
@@ -64,6 +65,11 @@ export class WebSocketTransport implements Transport {
     return this.sendFrame(JSON.stringify(message));
   }
 
+  /** Frames the socket has taken so far (written to the kernel): the peer is reading. */
+  get framesWritten(): number {
+    return this.written;
+  }
+
   sendSerialized(message: Uint8Array): Promise<void> {
     return this.sendFrame(message);
   }
@@ -72,7 +78,11 @@ export class WebSocketTransport implements Transport {
   private sendFrame(data: string | Uint8Array): Promise<void> {
     if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
     return new Promise((resolve, reject) => {
-      this.socket.send(data, { binary: false }, (error) => (error ? reject(error) : resolve()));
+      this.socket.send(data, { binary: false }, (error) => {
+        if (error) return reject(error);
+        this.written += 1;
+        resolve();
+      });
     });
   }
 
