@@ -5,22 +5,13 @@
  * no subscriber and nothing running is unloaded after `--thread-idle-unload-ms` (its lease
  * released), and renewals go in batches.
  */
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { LeanClient, sleep, startThreadsAndLeave } from "../support/hostile-clients.js";
 import { cpuShare, procUnavailable } from "../support/process-probe.js";
+import { leaseCount } from "../support/reliability-db.js";
 import { TempDir, WebSocketServerProcess } from "../support/server-process.js";
 
 const noProc = procUnavailable();
-
-function leaseCount(dbPath: string): number {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare("SELECT COUNT(*) FROM thread_leases").pluck().get() as number;
-  } finally {
-    db.close();
-  }
-}
 
 describe("threads started and left idle", () => {
   const dirs: TempDir[] = [];

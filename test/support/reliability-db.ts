@@ -76,3 +76,8 @@ export function storedThread(path: string, threadId: string): Record<string, unk
     db.prepare<[string], Record<string, unknown>>("SELECT * FROM threads WHERE id = ?").get(threadId),
   );
 }
+
+/** How many thread leases the file holds (a thread loaded by a server holds one). */
+export function leaseCount(path: string): number {
+  return withDatabase(path, (db) => db.prepare("SELECT COUNT(*) FROM thread_leases").pluck().get() as number);
+}
