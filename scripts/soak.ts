@@ -107,7 +107,7 @@ async function hostileClients(): Promise<void> {
   }
   const big = "01a21800-0000-7000-8000-00000000019b";
   await hostileScenario("unsentAnswers1M", [], undefined, async (server) => {
-    const outcome = await dropWithUnsentAnswers(server.url, server.httpUrl, { count: 1_000_000, waitMs: 3_000, threadId: big, timeoutMs: 60_000 });
+    const outcome = await dropWithUnsentAnswers({ url: server.url, httpUrl: server.httpUrl, pid: server.child.pid as number }, { count: 1_000_000, waitMs: 3_000, threadId: big, timeoutMs: 60_000 });
     bound("unsentAnswers1M", "fresh client ms", outcome.freshClientMs, BOUNDS.freshClientMs);
     return { ...outcome };
   });
@@ -117,7 +117,7 @@ async function hostileClients(): Promise<void> {
       const figures = await pipelinedListsOfLargeRows({ url: server.url, pid: server.child.pid as number }, { threadId: big, rows: 100, rowChars: 1_000_000, lists: 200, reading });
       bound(name, "peak RSS", figures.peakRssBytes, BOUNDS.rssBytes);
       bound(name, "other client ms", figures.slowestOtherClientMs, BOUNDS.otherClientMs);
-      return { peakRssMiB: Math.round(figures.peakRssBytes / MiB), slowestOtherClientMs: Math.round(figures.slowestOtherClientMs), answers: figures.answers };
+      return { peakRssMiB: Math.round(figures.peakRssBytes / MiB), slowestOtherClientMs: Math.round(figures.slowestOtherClientMs), slowestOtherClientWallMs: Math.round(figures.slowestOtherClientWallMs), answers: figures.answers };
     });
   }
   await hostileScenario("stalledSubscriber850", ["--turn-delay-ms", "600000"], undefined, async (server) => {
@@ -125,13 +125,13 @@ async function hostileClients(): Promise<void> {
     bound("stalledSubscriber850", "peak RSS", figures.peakRssBytes, BOUNDS.rssBytes);
     bound("stalledSubscriber850", "other client ms", figures.slowestOtherClientMs, BOUNDS.otherClientMs);
     if (figures.subscriberLatestRows !== 850) problems.push(`hostile stalledSubscriber850: the stalled subscriber ended with ${String(figures.subscriberLatestRows)} rows, not 850`);
-    return { peakRssMiB: Math.round(figures.peakRssBytes / MiB), slowestOtherClientMs: Math.round(figures.slowestOtherClientMs), stalledGot: figures.subscriberSnapshots, readerGot: figures.writerSnapshots };
+    return { peakRssMiB: Math.round(figures.peakRssBytes / MiB), slowestOtherClientMs: Math.round(figures.slowestOtherClientMs), slowestOtherClientWallMs: Math.round(figures.slowestOtherClientWallMs), stalledGot: figures.subscriberSnapshots, readerGot: figures.writerSnapshots };
   });
   await hostileScenario("reorder10k", [], big, async (server) => {
-    const outcome = await reorderWholeQueue(server.url, { threadId: big, rows: 10_000 });
+    const outcome = await reorderWholeQueue({ url: server.url, pid: server.child.pid as number }, { threadId: big, rows: 10_000 });
     bound("reorder10k", "reorder ms", outcome.reorderMs, BOUNDS.reorderMs);
     if (JSON.stringify(outcome.listedIds) !== JSON.stringify(outcome.requestedIds)) problems.push("hostile reorder10k: the queue is not in the requested order");
-    return { reorderMs: Math.round(outcome.reorderMs) };
+    return { reorderMs: Math.round(outcome.reorderMs), reorderWallMs: Math.round(outcome.reorderWallMs) };
   });
   await hostileScenario("idleThreads300k", ["--thread-idle-unload-ms", "10000"], undefined, async (server, dbPath) => {
     const started = performance.now();

@@ -28,11 +28,14 @@ describe("thread/queue/reorder at scale", () => {
     await store.close();
     const server = await WebSocketServerProcess.start(dbPath, ["--log-level", "warn"]);
     servers.push(server);
-    const outcome = await reorderWholeQueue(server.url, { threadId: THREAD, rows: 10_000 });
-    console.info(`[reorder-scale] 10,000 rows reversed in ${outcome.reorderMs.toFixed(0)} ms (adds took ${outcome.addMs.toFixed(0)} ms)`);
+    const outcome = await reorderWholeQueue({ url: server.url, pid: server.child.pid as number }, { threadId: THREAD, rows: 10_000 });
+    console.info(
+      `[reorder-scale] 10,000 rows reversed in ${outcome.reorderMs.toFixed(0)} ms net of waiting for a CPU (${outcome.reorderWallMs.toFixed(0)} ms wall clock; the adds took ${outcome.addMs.toFixed(0)} ms)`,
+    );
     expect(outcome.answeredIds).toEqual(outcome.requestedIds);
     expect(outcome.listedIds).toEqual(outcome.requestedIds);
-    // Before: 23 s.
+    // Before: 23 s. Net of the time the server (and this test) waited for a CPU, so that other
+    // work on a busy machine is not counted against the server (process-probe.ts).
     expect(outcome.reorderMs).toBeLessThan(1_000);
   });
 });

@@ -27,7 +27,7 @@ describe("a client that stops reading and disconnects", () => {
     servers.push(server);
     const pid = server.child.pid as number;
     const memory = new ResidentMemorySampler(pid);
-    const outcome = await dropWithUnsentAnswers(server.url, server.httpUrl, {
+    const outcome = await dropWithUnsentAnswers({ url: server.url, httpUrl: server.httpUrl, pid }, {
       count: 150_000,
       waitMs: 3_000,
       threadId: UNKNOWN_THREAD,
@@ -40,11 +40,18 @@ describe("a client that stops reading and disconnects", () => {
     // The unsent answers are bounded by the outbound budget, not by what the client sent.
     expect(peak).toBeLessThan(256 * MiB);
     expect(server.child.exitCode).toBeNull();
-    console.info(`[slow-clients] item 1: ${outcome.sent} requests sent, fresh client answered in ${outcome.freshClientMs.toFixed(0)} ms, /healthz in ${outcome.healthzMs.toFixed(0)} ms, peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+    console.info(
+      `[slow-clients] item 1: ${outcome.sent} requests sent, fresh client answered in ${outcome.freshClientMs.toFixed(0)} ms net (${outcome.freshClientWallMs.toFixed(0)} ms wall), /healthz in ${outcome.healthzMs.toFixed(0)} ms, peak RSS ${(peak / MiB).toFixed(0)} MiB`,
+    );
   });
 });
 
-/** The issue's acceptance bounds for item 2. */
+/**
+ * The issue's acceptance bounds for item 2. Latencies are measured net of the time the server's
+ * event loop and the probing client waited for a CPU (/proc schedstat, process-probe.ts): on a
+ * machine busy with other work, wall-clock time is mostly other processes' time, not the
+ * server's; both are printed.
+ */
 const RSS_BOUND = 512 * MiB;
 const OTHER_CLIENT_BOUND_MS = 500;
 
@@ -76,7 +83,7 @@ describe("ordinary requests that used to exhaust memory", () => {
   it.skipIf(noProc !== undefined)("45 pipelined lists of 100 rows of 1,000,000 characters stay under 512 MB while another client is answered", async () => {
     const { server, scenario } = await start(largeRowsArgs, LARGE_ROWS_THREAD);
     const figures = await pipelinedListsOfLargeRows(scenario, { threadId: LARGE_ROWS_THREAD, rows: 100, rowChars: 1_000_000, lists: 45, reading: true });
-    console.info(`[slow-clients] item 2a (reading): peak RSS ${(figures.peakRssBytes / MiB).toFixed(0)} MiB, slowest other answer ${figures.slowestOtherClientMs.toFixed(0)} ms over ${figures.otherClientAnswers}, largest answer ${(figures.largestAnswerChars / MiB).toFixed(2)} MiB`);
+    console.info(`[slow-clients] item 2a (reading): peak RSS ${(figures.peakRssBytes / MiB).toFixed(0)} MiB, slowest other answer ${figures.slowestOtherClientMs.toFixed(0)} ms net (${figures.slowestOtherClientWallMs.toFixed(0)} wall) over ${figures.otherClientAnswers}, largest answer ${(figures.largestAnswerChars / MiB).toFixed(2)} MiB`);
     // Before: 4 GB in 11.5 s, then SIGABRT in Statement.all. Each page now ends at --max-page-bytes.
     expect(figures.answers).toBe(45);
     expect(figures.rowsPerAnswer.every((rows) => rows === 1)).toBe(true);
@@ -89,7 +96,7 @@ describe("ordinary requests that used to exhaust memory", () => {
   it.skipIf(noProc !== undefined)("45 pipelined lists from a client that stops reading stay under 512 MB, and the server stops reading it", async () => {
     const { server, scenario } = await start(largeRowsArgs, LARGE_ROWS_THREAD);
     const figures = await pipelinedListsOfLargeRows(scenario, { threadId: LARGE_ROWS_THREAD, rows: 100, rowChars: 1_000_000, lists: 45, reading: false });
-    console.info(`[slow-clients] item 2a (not reading): peak RSS ${(figures.peakRssBytes / MiB).toFixed(0)} MiB, slowest other answer ${figures.slowestOtherClientMs.toFixed(0)} ms`);
+    console.info(`[slow-clients] item 2a (not reading): peak RSS ${(figures.peakRssBytes / MiB).toFixed(0)} MiB, slowest other answer ${figures.slowestOtherClientMs.toFixed(0)} ms net (${figures.slowestOtherClientWallMs.toFixed(0)} wall)`);
     expect(figures.peakRssBytes).toBeLessThan(RSS_BOUND);
     expect(figures.slowestOtherClientMs).toBeLessThan(OTHER_CLIENT_BOUND_MS);
     expect(server.child.exitCode).toBeNull();
@@ -98,7 +105,7 @@ describe("ordinary requests that used to exhaust memory", () => {
   it.skipIf(noProc !== undefined)("a subscriber that stops reading while 400 rows of 10 KB are added gets the newest snapshot, not all of them, and memory stays bounded", async () => {
     const { server, scenario } = await start(["--turn-delay-ms", "600000"]);
     const figures = await stalledSubscriber(scenario, { adds: 400, rowChars: 10_000, busy: true, window: 1 });
-    console.info(`[slow-clients] item 2b (stalled subscriber): peak RSS ${(figures.peakRssBytes / MiB).toFixed(0)} MiB, slowest other answer ${figures.slowestOtherClientMs.toFixed(0)} ms, stalled subscriber got ${figures.subscriberSnapshots} snapshots, the reading writer ${figures.writerSnapshots}`);
+    console.info(`[slow-clients] item 2b (stalled subscriber): peak RSS ${(figures.peakRssBytes / MiB).toFixed(0)} MiB, slowest other answer ${figures.slowestOtherClientMs.toFixed(0)} ms net (${figures.slowestOtherClientWallMs.toFixed(0)} wall), stalled subscriber got ${figures.subscriberSnapshots} snapshots, the reading writer ${figures.writerSnapshots}`);
     // Before: every snapshot (the k-th holds k rows) waited for it in memory: 600 adds → 3.2 GB.
     expect(figures.peakRssBytes).toBeLessThan(RSS_BOUND);
     expect(figures.slowestOtherClientMs).toBeLessThan(OTHER_CLIENT_BOUND_MS);

@@ -9,34 +9,48 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import WebSocket from "ws";
-import { ResidentMemorySampler } from "./process-probe.js";
+import { ResidentMemorySampler, timeNetOfContention } from "./process-probe.js";
 import { initializeRaw } from "./reliability-server.js";
 import { RawWebSocketPeer } from "./reliability-ws-peer.js";
 import { REPO_ROOT } from "./server-process.js";
 
 const PROBE_SCRIPT = join(REPO_ROOT, "test/support/latency-probe-process.ts");
+const FRESH_CLIENT_SCRIPT = join(REPO_ROOT, "test/support/fresh-client-process.ts");
+
+/**
+ * A fresh client in its own process, loaded and waiting: `go()` makes it connect, initialize and
+ * list a thread, and resolves with how long that took (wall clock, and net of waiting for a CPU).
+ */
+async function readyFreshClient(server: { url: string; pid: number }, threadId: string, timeoutMs: number): Promise<{ go(): Promise<{ wallMs: number; netMs: number }> }> {
+  const child = spawn(process.execPath, ["--import", "tsx/esm", FRESH_CLIENT_SCRIPT, server.url, String(server.pid), threadId], {
+    stdio: ["pipe", "pipe", "inherit"],
+    cwd: REPO_ROOT,
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const next = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`the fresh client got no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      lines.once("line", (line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+      child.once("exit", (code) => reject(new Error(`the fresh client exited with ${String(code)}`)));
+    });
+  if ((await next()) !== "ready") throw new Error("the fresh client did not start");
+  return {
+    async go() {
+      const answered = next();
+      child.stdin?.write("go\n");
+      const [wall, net] = (await answered).slice("answered ".length).split(" ").map(Number);
+      return { wallMs: wall ?? Number.NaN, netMs: net ?? Number.NaN };
+    },
+  };
+}
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-let probeIds = 0;
-
-/** A fresh connection: connect, initialize, and one request answered. Returns the milliseconds it took. */
-export async function freshClientAnswerMs(url: string, threadId: string, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  const peer = await RawWebSocketPeer.connect(url);
-  try {
-    await initializeRaw(peer);
-    const id = `probe-${(probeIds += 1)}`;
-    peer.send({ id, method: "thread/queue/list", params: { threadId, limit: 1 } });
-    for (;;) {
-      const answer = await peer.next(timeoutMs);
-      if (answer.id === id) break;
-    }
-    return performance.now() - started;
-  } finally {
-    peer.close();
-  }
-}
 
 /** GET /healthz; the milliseconds until it answered 200. */
 export async function healthzMs(httpUrl: string, timeoutMs: number): Promise<number> {
@@ -50,8 +64,9 @@ export async function healthzMs(httpUrl: string, timeoutMs: number): Promise<num
 export interface UnsentAnswersOutcome {
   /** Requests the client managed to hand to its kernel before it dropped the socket. */
   readonly sent: number;
-  /** From the drop to a fresh client's first answer. */
+  /** From the drop to a fresh client's first answer, net of waiting for a CPU (process-probe.ts). */
   readonly freshClientMs: number;
+  readonly freshClientWallMs: number;
   readonly healthzMs: number;
 }
 
@@ -60,10 +75,11 @@ export interface UnsentAnswersOutcome {
  * `waitMs`, then drops its socket; a fresh client then connects and asks something.
  */
 export async function dropWithUnsentAnswers(
-  url: string,
-  httpUrl: string,
+  server: { url: string; httpUrl: string; pid: number },
   options: { count: number; waitMs: number; threadId: string; timeoutMs: number },
 ): Promise<UnsentAnswersOutcome> {
+  const { url, httpUrl, pid } = server;
+  const fresh = await readyFreshClient({ url, pid }, options.threadId, options.timeoutMs);
   const stalled = await RawWebSocketPeer.connect(url);
   await initializeRaw(stalled);
   stalled.stopReading();
@@ -72,8 +88,9 @@ export async function dropWithUnsentAnswers(
   await sleep(options.waitMs);
   const unsentFrames = Math.ceil(stalled.unsentBytes / (frame.length + 6));
   stalled.terminate();
-  const freshClientMs = await freshClientAnswerMs(url, options.threadId, options.timeoutMs);
-  return { sent: options.count - unsentFrames, freshClientMs, healthzMs: await healthzMs(httpUrl, options.timeoutMs) };
+  const answered = await fresh.go();
+  const healthz = await timeNetOfContention(pid, () => healthzMs(httpUrl, options.timeoutMs));
+  return { sent: options.count - unsentFrames, freshClientMs: answered.netMs, freshClientWallMs: answered.wallMs, healthzMs: healthz.netMs };
 }
 
 /**
@@ -173,6 +190,7 @@ export class LeanClient {
  */
 export class LatencyProbe {
   private slowestMs = 0;
+  private slowestWallMs = 0;
   private answers = 0;
   private readonly errors: string[] = [];
   /** When (our clock) the request now in flight was reported sent. */
@@ -182,15 +200,18 @@ export class LatencyProbe {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
       if (line === "sent") this.inFlightSince = performance.now();
       else if (line.startsWith("answered ")) {
-        this.slowestMs = Math.max(this.slowestMs, Number(line.slice("answered ".length)));
+        const [wall, net] = line.slice("answered ".length).split(" ").map(Number);
+        this.slowestWallMs = Math.max(this.slowestWallMs, wall ?? 0);
+        this.slowestMs = Math.max(this.slowestMs, net ?? 0);
         this.answers += 1;
         this.inFlightSince = undefined;
       } else if (line.startsWith("error ")) this.errors.push(line);
     });
   }
 
-  static async start(url: string, method: string, params: unknown, intervalMs = 100): Promise<LatencyProbe> {
-    const child = spawn(process.execPath, ["--import", "tsx/esm", PROBE_SCRIPT, url, method, JSON.stringify(params), String(intervalMs)], {
+  static async start(server: ScenarioServer, method: string, params: unknown, intervalMs = 100): Promise<LatencyProbe> {
+    const args = [PROBE_SCRIPT, server.url, String(server.pid), method, JSON.stringify(params), String(intervalMs)];
+    const child = spawn(process.execPath, ["--import", "tsx/esm", ...args], {
       stdio: ["ignore", "pipe", "inherit"],
       cwd: REPO_ROOT,
     });
@@ -202,16 +223,23 @@ export class LatencyProbe {
     return probe;
   }
 
-  /** The slowest answer so far, counting a request still unanswered as waiting until now. */
-  async stop(): Promise<{ slowestMs: number; answers: number }> {
-    if (this.inFlightSince !== undefined) this.slowestMs = Math.max(this.slowestMs, performance.now() - this.inFlightSince);
+  /**
+   * The slowest answer so far, net of waiting for a CPU (and wall clock), counting a request
+   * still unanswered as waiting until now.
+   */
+  async stop(): Promise<{ slowestMs: number; slowestWallMs: number; answers: number }> {
+    if (this.inFlightSince !== undefined) {
+      const waiting = performance.now() - this.inFlightSince;
+      this.slowestMs = Math.max(this.slowestMs, waiting);
+      this.slowestWallMs = Math.max(this.slowestWallMs, waiting);
+    }
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = once(this.child, "exit");
       this.child.kill("SIGKILL");
       await exited;
     }
     if (this.errors.length > 0) throw new Error(`the latency probe got errors: ${this.errors.join("; ")}`);
-    return { slowestMs: this.slowestMs, answers: this.answers };
+    return { slowestMs: this.slowestMs, slowestWallMs: this.slowestWallMs, answers: this.answers };
   }
 }
 
@@ -224,8 +252,10 @@ export interface ScenarioServer {
 export interface LoadFigures {
   /** The server's peak resident memory over the whole scenario, setup included. */
   readonly peakRssBytes: number;
-  /** The slowest answer another client got while it ran. */
+  /** The slowest answer another client got while it ran, net of waiting for a CPU. */
   readonly slowestOtherClientMs: number;
+  /** The same, wall clock (on a busy machine, mostly other processes' time). */
+  readonly slowestOtherClientWallMs: number;
   readonly otherClientAnswers: number;
 }
 
@@ -238,12 +268,18 @@ async function withLoadFigures<T>(
   let latency: LatencyProbe | undefined;
   try {
     const outcome = await run(async () => {
-      latency = await LatencyProbe.start(server.url, request.method, request.params);
+      latency = await LatencyProbe.start(server, request.method, request.params);
     });
     const running: LatencyProbe | undefined = latency;
     latency = undefined;
-    const other = running === undefined ? { slowestMs: 0, answers: 0 } : await running.stop();
-    return { ...outcome, peakRssBytes: memory.stop(), slowestOtherClientMs: other.slowestMs, otherClientAnswers: other.answers };
+    const other = running === undefined ? { slowestMs: 0, slowestWallMs: 0, answers: 0 } : await running.stop();
+    return {
+      ...outcome,
+      peakRssBytes: memory.stop(),
+      slowestOtherClientMs: other.slowestMs,
+      slowestOtherClientWallMs: other.slowestWallMs,
+      otherClientAnswers: other.answers,
+    };
   } finally {
     memory.stop();
     await latency?.stop().catch(() => undefined);
@@ -328,9 +364,18 @@ export async function stalledSubscriber(
     let dropped = false;
     void subscriber.closed.then(() => (dropped = true));
     await startProbe();
-    await pipelined(options.adds, options.window ?? 8, (i) =>
-      writer.call("thread/queue/add", { threadId, turnStartParams: textTurn(threadId, `${i} `.padEnd(options.rowChars, "y")) }),
-    );
+    await pipelined(options.adds, options.window ?? 8, async (i) => {
+      const params = { threadId, turnStartParams: textTurn(threadId, `${i} `.padEnd(options.rowChars, "y")) };
+      // When turns run, a busy machine may run them more slowly than rows come: a full queue
+      // is waited out, as a client would.
+      for (let attempt = 0; ; attempt += 1) {
+        const answer = await writer.request("thread/queue/add", params);
+        if (!("error" in answer)) return;
+        const full = String((answer.error as { message?: unknown }).message).startsWith("queue is full");
+        if (!full || attempt >= 1_000) throw new Error(`thread/queue/add: ${JSON.stringify(answer.error)}`);
+        await sleep(20);
+      }
+    });
     const expectedRows = options.busy ? options.adds : 0;
     // The writer reads everything: its newest snapshot ends up being the whole queue.
     const deadline = performance.now() + 60_000;
@@ -360,11 +405,11 @@ export async function stalledSubscriber(
  * how long the reorder took and what the server answered and then listed.
  */
 export async function reorderWholeQueue(
-  url: string,
+  server: ScenarioServer,
   options: { threadId: string; rows: number },
-): Promise<{ reorderMs: number; addMs: number; requestedIds: string[]; answeredIds: string[]; listedIds: string[] }> {
+): Promise<{ reorderMs: number; reorderWallMs: number; addMs: number; requestedIds: string[]; answeredIds: string[]; listedIds: string[] }> {
   const { threadId } = options;
-  const client = await LeanClient.connect(url);
+  const client = await LeanClient.connect(server.url);
   try {
     const added: string[] = new Array<string>(options.rows);
     const addStarted = performance.now();
@@ -374,9 +419,8 @@ export async function reorderWholeQueue(
     });
     const addMs = performance.now() - addStarted;
     const requestedIds = [...added].reverse();
-    const started = performance.now();
-    const result = await client.call("thread/queue/reorder", { threadId, queuedTurnIds: requestedIds });
-    const reorderMs = performance.now() - started;
+    const timed = await timeNetOfContention(server.pid, () => client.call("thread/queue/reorder", { threadId, queuedTurnIds: requestedIds }));
+    const result = timed.value;
     const answeredIds = (result.queuedTurns as Array<{ id: string }>).map((row) => row.id);
     const listedIds: string[] = [];
     let cursor: string | null = null;
@@ -385,7 +429,7 @@ export async function reorderWholeQueue(
       listedIds.push(...(page.data as Array<{ id: string }>).map((row) => row.id));
       cursor = (page.nextCursor as string | null | undefined) ?? null;
     } while (cursor !== null);
-    return { reorderMs, addMs, requestedIds, answeredIds, listedIds };
+    return { reorderMs: timed.netMs, reorderWallMs: timed.wallMs, addMs, requestedIds, answeredIds, listedIds };
   } finally {
     client.terminate();
   }

@@ -2,15 +2,19 @@
  * The "other client" of the load scenarios, in a process of its own so that what it measures is
  * the server, not the test process (which may be busy reading hundreds of megabytes): it
  * connects, then sends one request every INTERVAL ms and prints `sent` when it does and
- * `answered <ms>` when the answer comes. Run by LatencyProbe (hostile-clients.ts):
+ * `answered <wall ms> <net ms>` when the answer comes — net of the time the server's event loop
+ * and this process waited for a CPU meanwhile (process-probe.ts). Run by LatencyProbe
+ * (hostile-clients.ts):
  *
- *   node --import tsx/esm latency-probe-process.ts <url> <method> <params JSON> <interval ms>
+ *   node --import tsx/esm latency-probe-process.ts <url> <server pid> <method> <params JSON> <interval ms>
  */
 import WebSocket from "ws";
+import { runQueueWaitMs } from "./process-probe.js";
 
-const [url, method, paramsJson, intervalText] = process.argv.slice(2);
-if (url === undefined || method === undefined || paramsJson === undefined) {
-  process.stderr.write("usage: latency-probe-process <url> <method> <params JSON> [interval ms]\n");
+const [url, serverPidText, method, paramsJson, intervalText] = process.argv.slice(2);
+const serverPid = Number(serverPidText);
+if (url === undefined || !(serverPid > 0) || method === undefined || paramsJson === undefined) {
+  process.stderr.write("usage: latency-probe-process <url> <server pid> <method> <params JSON> [interval ms]\n");
   process.exit(2);
 }
 const interval = Number(intervalText ?? 100);
@@ -37,11 +41,16 @@ socket.once("open", async () => {
   process.stdout.write("ready\n");
   const params: unknown = JSON.parse(paramsJson);
   for (;;) {
+    const serverWaited = runQueueWaitMs(serverPid);
+    const selfWaited = runQueueWaitMs();
     const started = performance.now();
     process.stdout.write("sent\n");
     const answer = await ask(method, params);
+    const wall = performance.now() - started;
+    // The larger of the two waits only: they may have overlapped (see timeNetOfContention).
+    const waited = Math.max(runQueueWaitMs(serverPid) - serverWaited, runQueueWaitMs() - selfWaited);
     if (answer.error !== undefined) process.stdout.write(`error ${JSON.stringify(answer.error)}\n`);
-    process.stdout.write(`answered ${(performance.now() - started).toFixed(1)}\n`);
+    process.stdout.write(`answered ${wall.toFixed(1)} ${Math.max(0, wall - waited).toFixed(1)}\n`);
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 });

@@ -1,7 +1,8 @@
 /**
  * What a server process costs, read from Linux's /proc: resident memory (sampled for its peak
- * over a scenario) and CPU time (for the share of one core it used over a window). Tests that
- * bound these skip elsewhere, with `procUnavailable()` naming why.
+ * over a scenario), CPU time (for the share of one core it used over a window), and the time
+ * a thread spent ready to run but waiting for a CPU (so that a latency can be measured net of
+ * a busy machine). Tests that bound these skip elsewhere, with `procUnavailable()` naming why.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -10,7 +11,39 @@ import { existsSync, readFileSync } from "node:fs";
 export function procUnavailable(): string | undefined {
   if (process.platform !== "linux") return `/proc readings need Linux (this is ${process.platform})`;
   if (!existsSync(`/proc/${process.pid}/status`)) return "/proc is not mounted";
+  if (!existsSync("/proc/thread-self/schedstat")) return "/proc/<pid>/schedstat is missing (a kernel without CONFIG_SCHED_INFO)";
   return undefined;
+}
+
+/**
+ * Milliseconds a thread has spent runnable but not running — waiting on a run queue because
+ * other processes had the CPUs (/proc/.../schedstat, second field). Without `pid`: the calling
+ * thread; with it: that process's main thread (a Node server's event loop).
+ */
+export function runQueueWaitMs(pid?: number): number {
+  const path = pid === undefined ? "/proc/thread-self/schedstat" : `/proc/${pid}/task/${pid}/schedstat`;
+  try {
+    return Number(readFileSync(path, "utf8").split(" ")[1]) / 1e6;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Times `work` that needs the server at `pid` and this thread, wall clock and net of the time
+ * they waited for a CPU meanwhile: on a machine busy with other work, the net time is what the
+ * server itself took (its event loop blocked, its requests queued), which is what a
+ * responsiveness bound is about. Only the larger of the two waits is taken off (they may have
+ * overlapped), so the net time is never less than the server's own.
+ */
+export async function timeNetOfContention<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; wallMs: number; netMs: number }> {
+  const serverBefore = runQueueWaitMs(pid);
+  const selfBefore = runQueueWaitMs();
+  const started = performance.now();
+  const value = await work();
+  const wallMs = performance.now() - started;
+  const waited = Math.max(runQueueWaitMs(pid) - serverBefore, runQueueWaitMs() - selfBefore);
+  return { value, wallMs, netMs: Math.max(0, wallMs - waited) };
 }
 
 /** Resident set size in bytes (VmRSS), or undefined once the process is gone. */
