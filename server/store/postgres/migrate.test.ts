@@ -52,6 +52,8 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
       ["failure_jsonb", "jsonb", "YES"],
       ["created_at_ms", "bigint", "NO"],
       ["updated_at_ms", "bigint", "NO"],
+      // Migration 0006: each row's size, for the list page budget (PostgreSQL only).
+      ["turn_start_params_bytes", "bigint", "NO"],
     ]);
     const constraints = await query<{ contype: string; definition: string }>(
       `SELECT contype, pg_get_constraintdef(oid) AS definition FROM pg_constraint

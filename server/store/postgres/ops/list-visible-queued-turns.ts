@@ -21,10 +21,10 @@ const SELECT = statement(
    LIMIT $3::bigint`,
 );
 
-/** Sizes as the page budget counts them: the params' JSON text, without loading the rows themselves. */
+/** Sizes as the page budget counts them (the params' JSON text, kept per row), without loading the rows. */
 const SIZES = statement(
   "list_visible_queued_turn_sizes",
-  `SELECT queue_order AS "queueOrder", octet_length(turn_start_params_jsonb::text)::bigint AS bytes
+  `SELECT queue_order AS "queueOrder", turn_start_params_bytes AS bytes
    FROM thread_queued_turns
    WHERE thread_id = $1
      AND queue_order > $2::bigint
