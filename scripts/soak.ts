@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import fc from "fast-check";
 import { SqliteQueueStore } from "../server/store/index.js";
 import { CrashLedger, crashRoundPlan, runCrashRound, verifyAfterCrashes } from "../test/support/reliability-crash.js";
-import { leaseCount, tableHashes } from "../test/support/reliability-db.js";
+import { leaseCount, persistThread, tableHashes } from "../test/support/reliability-db.js";
 import { buildFrame, checkAnswers, expectedAnswerCount, frameTemplate, hugeTemplate, type FuzzFrame } from "../test/support/reliability-frames.js";
 import { collectAnswers, initializeRaw, startRawServer, type RawServer } from "../test/support/reliability-server.js";
 import {
@@ -75,11 +75,7 @@ const hostile: Record<string, unknown> = {};
 async function hostileScenario(name: string, args: readonly string[], thread: string | undefined, run: (server: WebSocketServerProcess, dbPath: string) => Promise<Record<string, unknown>>): Promise<void> {
   const dir = new TempDir();
   const dbPath = dir.file("hostile.sqlite");
-  if (thread !== undefined) {
-    const store = await SqliteQueueStore.open({ path: dbPath });
-    await store.createThread({ id: thread });
-    await store.close();
-  }
+  if (thread !== undefined) await persistThread(dbPath, thread);
   const server = await WebSocketServerProcess.start(dbPath, ["--log-level", "warn", ...args]);
   const started = performance.now();
   try {

@@ -6,8 +6,7 @@
  * with the same values (numbers in their shortest form).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SqliteQueueStore } from "../../server/store/index.js";
-import { storedQueueRows } from "../support/reliability-db.js";
+import { persistThread, storedQueueRows } from "../support/reliability-db.js";
 import { initializeRaw, startRawServer, type RawServer } from "../support/reliability-server.js";
 import { TRANSPORTS } from "../support/harness.js";
 import { TempDir } from "../support/server-process.js";
@@ -29,9 +28,7 @@ describe.each(TRANSPORTS)("free-form JSON over %s", (kind) => {
     const dir = new TempDir();
     dirs.push(dir);
     const dbPath = dir.file("queue.sqlite");
-    const store = await SqliteQueueStore.open({ path: dbPath });
-    await store.createThread({ id: THREAD });
-    await store.close();
+    await persistThread(dbPath, THREAD);
     const server = await startRawServer(kind, dbPath);
     servers.push(server);
     await initializeRaw(server.peer);

@@ -5,30 +5,21 @@
  * no subscriber and nothing running is unloaded after `--thread-idle-unload-ms` (its lease
  * released), and renewals go in batches.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LeanClient, sleep, startThreadsAndLeave } from "../support/hostile-clients.js";
 import { cpuShare, procUnavailable } from "../support/process-probe.js";
 import { leaseCount } from "../support/reliability-db.js";
-import { TempDir, WebSocketServerProcess } from "../support/server-process.js";
+import { useWebSocketServers } from "../support/reliability-resources.js";
 
 const noProc = procUnavailable();
 
 describe("threads started and left idle", () => {
-  const dirs: TempDir[] = [];
-  const servers: WebSocketServerProcess[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.stop()));
-    for (const dir of dirs.splice(0)) dir.dispose();
-  });
+  const servers = useWebSocketServers();
 
   it.skipIf(noProc !== undefined)("20,000 threads left idle are unloaded after the grace period, their leases released, and cost under 5 % CPU", async () => {
-    const dir = new TempDir();
-    dirs.push(dir);
-    const dbPath = dir.file("queue.sqlite");
     // A short lease makes renewals frequent (every 500 ms): what 300,000 threads cost at the
     // default, 20,000 cost here — before the fix, that kept the server busy indefinitely.
-    const server = await WebSocketServerProcess.start(dbPath, ["--log-level", "warn", "--thread-idle-unload-ms", "2000", "--lease-ttl-ms", "1500"]);
-    servers.push(server);
+    const { server, dbPath } = await servers.start(["--thread-idle-unload-ms", "2000", "--lease-ttl-ms", "1500"]);
     const pid = server.child.pid as number;
     const threadIds = await startThreadsAndLeave(server.url, 20_000);
     expect(leaseCount(dbPath)).toBe(20_000);

@@ -8,21 +8,13 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { QueuedTurn } from "../../generated/types/v2/index.js";
-import { SqliteQueueStore } from "../../server/store/index.js";
 import { createHarness, TRANSPORTS, type Harness } from "../support/harness.js";
+import { persistThread } from "../support/reliability-db.js";
 import { rpcFailure } from "../support/scenario-helpers.js";
 import type { TestClient } from "../support/test-client.js";
 
 const THREAD = "01a21800-0000-7000-8000-0000000019a3";
 const MiB = 1024 * 1024;
-
-/** A persisted thread no server has loaded: adds queue up and nothing dispatches. */
-async function persistedThread(dbPath: string): Promise<string> {
-  const store = await SqliteQueueStore.open({ path: dbPath });
-  await store.createThread({ id: THREAD });
-  await store.close();
-  return THREAD;
-}
 
 function imageTurn(threadId: string, urlBytes: number, tag: string) {
   return { threadId, input: [{ type: "image" as const, url: `data:image/png;base64,${tag}${"A".repeat(urlBytes)}` }] };
@@ -51,7 +43,7 @@ describe.each(TRANSPORTS)("large rows over %s", (kind) => {
 
   it("refuses a 15 MB image URL, pages 37 rows of 1.5 MB one per answer, and keeps answering", async () => {
     harness = await createHarness(kind);
-    const threadId = await persistedThread(harness.dbPath);
+    const threadId = await persistThread(harness.dbPath, THREAD);
     const client = await harness.connect();
     await client.initialize();
 
@@ -78,7 +70,7 @@ describe.each(TRANSPORTS)("large rows over %s", (kind) => {
 
   it("refuses an add that would pass --max-queue-bytes, naming the bytes, and accepts again once room is made", async () => {
     harness = await createHarness(kind, ["--max-queue-bytes", String(4 * MiB)]);
-    const threadId = await persistedThread(harness.dbPath);
+    const threadId = await persistThread(harness.dbPath, THREAD);
     const client = await harness.connect();
     await client.initialize();
     const ids: string[] = [];

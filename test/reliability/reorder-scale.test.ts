@@ -3,32 +3,19 @@
  * array of placements once per row (1k rows 0.25 s, 4k 3.9 s, 10k 23 s, every other client
  * waiting as long). Now each row is placed by its primary key: O(N log N).
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { SqliteQueueStore } from "../../server/store/index.js";
+import { describe, expect, it } from "vitest";
 import { reorderWholeQueue } from "../support/hostile-clients.js";
-import { TempDir, WebSocketServerProcess } from "../support/server-process.js";
+import { useWebSocketServers } from "../support/reliability-resources.js";
 
 const THREAD = "01a21800-0000-7000-8000-0000000019a4";
 
 describe("thread/queue/reorder at scale", () => {
-  const dirs: TempDir[] = [];
-  const servers: WebSocketServerProcess[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.stop()));
-    for (const dir of dirs.splice(0)) dir.dispose();
-  });
+  const servers = useWebSocketServers();
 
   it("reverses a queue of 10,000 rows in under a second, exactly", async () => {
-    const dir = new TempDir();
-    dirs.push(dir);
-    const dbPath = dir.file("queue.sqlite");
-    // Persisted but not loaded here: nothing dispatches, the queue is all there is.
-    const store = await SqliteQueueStore.open({ path: dbPath });
-    await store.createThread({ id: THREAD });
-    await store.close();
-    const server = await WebSocketServerProcess.start(dbPath, ["--log-level", "warn"]);
-    servers.push(server);
-    const outcome = await reorderWholeQueue({ url: server.url, pid: server.child.pid as number }, { threadId: THREAD, rows: 10_000 });
+    // A persisted thread no server has loaded: nothing dispatches, the queue is all there is.
+    const { scenario } = await servers.start([], THREAD);
+    const outcome = await reorderWholeQueue(scenario, { threadId: THREAD, rows: 10_000 });
     console.info(
       `[reorder-scale] 10,000 rows reversed in ${outcome.reorderMs.toFixed(0)} ms net of waiting for a CPU (${outcome.reorderWallMs.toFixed(0)} ms wall clock; the adds took ${outcome.addMs.toFixed(0)} ms)`,
     );

@@ -3,28 +3,19 @@
  * else. Each scenario runs against the real server process; `npm run soak` runs them at the
  * issue's full sizes (scripts/soak.ts).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dropWithUnsentAnswers, pipelinedListsOfLargeRows, stalledSubscriber } from "../support/hostile-clients.js";
 import { MiB, procUnavailable, ResidentMemorySampler } from "../support/process-probe.js";
-import { SqliteQueueStore } from "../../server/store/index.js";
-import { TempDir, WebSocketServerProcess } from "../support/server-process.js";
+import { useWebSocketServers } from "../support/reliability-resources.js";
 
 const UNKNOWN_THREAD = "01a21800-0000-7000-8000-0000000019f1";
 const noProc = procUnavailable();
 
 describe("a client that stops reading and disconnects", () => {
-  const dirs: TempDir[] = [];
-  const servers: WebSocketServerProcess[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.stop()));
-    for (const dir of dirs.splice(0)) dir.dispose();
-  });
+  const servers = useWebSocketServers();
 
   it.skipIf(noProc !== undefined)("with 150,000 answers unsent leaves the server answering a fresh client within 2 s", async () => {
-    const dir = new TempDir();
-    dirs.push(dir);
-    const server = await WebSocketServerProcess.start(dir.file("queue.sqlite"), ["--log-level", "warn"]);
-    servers.push(server);
+    const { server } = await servers.start([]);
     const pid = server.child.pid as number;
     const memory = new ResidentMemorySampler(pid);
     const outcome = await dropWithUnsentAnswers({ url: server.url, httpUrl: server.httpUrl, pid }, {
@@ -56,26 +47,7 @@ const RSS_BOUND = 512 * MiB;
 const OTHER_CLIENT_BOUND_MS = 500;
 
 describe("ordinary requests that used to exhaust memory", () => {
-  const dirs: TempDir[] = [];
-  const servers: WebSocketServerProcess[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.stop()));
-    for (const dir of dirs.splice(0)) dir.dispose();
-  });
-  const start = async (args: readonly string[], thread?: string) => {
-    const dir = new TempDir();
-    dirs.push(dir);
-    const dbPath = dir.file("queue.sqlite");
-    if (thread !== undefined) {
-      // Persisted but not loaded here: its rows queue up and nothing dispatches them.
-      const store = await SqliteQueueStore.open({ path: dbPath });
-      await store.createThread({ id: thread });
-      await store.close();
-    }
-    const server = await WebSocketServerProcess.start(dbPath, ["--log-level", "warn", ...args]);
-    servers.push(server);
-    return { server, scenario: { url: server.url, pid: server.child.pid as number } };
-  };
+  const { start } = useWebSocketServers();
   const LARGE_ROWS_THREAD = "01a21800-0000-7000-8000-0000000019a2";
   // 100 rows of 1,000,000 characters are ~95 MiB: the queue budget is raised to hold them.
   const largeRowsArgs = ["--max-queue-bytes", String(128 * MiB), "--max-outbound-bytes", String(256 * MiB)];

@@ -10,28 +10,17 @@ const BEFORE_FIRST = Number.MIN_SAFE_INTEGER;
  * Keyset pagination on UNIQUE(thread_id, queue_order): a deep page costs the same as the
  * first. `LIMIT NULL` is PostgreSQL's "no limit".
  */
-const SELECT = statement(
-  "list_visible_queued_turns",
-  `SELECT ${QUEUED_TURN_COLUMNS}
-   FROM thread_queued_turns
+const VISIBLE_ROWS = `FROM thread_queued_turns
    WHERE thread_id = $1
      AND queue_order > $2::bigint
      AND state IN ${VISIBLE_STATES_SQL}
    ORDER BY queue_order ASC
-   LIMIT $3::bigint`,
-);
+   LIMIT $3::bigint`;
+
+const SELECT = statement("list_visible_queued_turns", `SELECT ${QUEUED_TURN_COLUMNS} ${VISIBLE_ROWS}`);
 
 /** Sizes as the page budget counts them (the params' JSON text, kept per row), without loading the rows. */
-const SIZES = statement(
-  "list_visible_queued_turn_sizes",
-  `SELECT queue_order AS "queueOrder", turn_start_params_bytes AS bytes
-   FROM thread_queued_turns
-   WHERE thread_id = $1
-     AND queue_order > $2::bigint
-     AND state IN ${VISIBLE_STATES_SQL}
-   ORDER BY queue_order ASC
-   LIMIT $3::bigint`,
-);
+const SIZES = statement("list_visible_queued_turn_sizes", `SELECT queue_order AS "queueOrder", turn_start_params_bytes AS bytes ${VISIBLE_ROWS}`);
 
 async function select(db: OpContext["db"], threadId: string, afterOrder: number, limit: number | null): Promise<QueuedTurnRecord[]> {
   return (await run<QueuedTurnRow>(db, SELECT, [threadId, afterOrder, limit])).rows.map(toQueuedTurnRecord);

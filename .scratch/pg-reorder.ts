@@ -1,0 +1,14 @@
+import { reorderWholeQueue } from "../test/support/hostile-clients.js";
+import { PostgresQueueStore } from "../server/store/index.js";
+import { spawn } from "node:child_process";
+const url = process.env.THREAD_QUEUE_TEST_PG_URL!;
+const schema = `hostile_${process.pid}`;
+const T = "01a21800-0000-7000-8000-0000000019a4";
+const store = await PostgresQueueStore.open({ connectionString: url, schema }); await store.createThread({ id: T }); await store.close();
+const child = spawn(process.execPath, ["bin/thread-queue-server.js", "--db", url, "--db-schema", schema, "--listen", "ws://127.0.0.1:0", "--log-level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
+let seen = "";
+const wsUrl = await new Promise<string>((res) => child.stderr!.on("data", (c: Buffer) => { seen += c; const m = /listening on (ws:\/\/\S+?)\/?,/.exec(seen); if (m) res(m[1]!); }));
+const o = await reorderWholeQueue({ url: wsUrl, pid: child.pid! }, { threadId: T, rows: 10000 });
+console.log("pg reorder ms net", o.reorderMs.toFixed(0), "wall", o.reorderWallMs.toFixed(0), "adds", o.addMs.toFixed(0), JSON.stringify(o.listedIds) === JSON.stringify(o.requestedIds));
+child.kill("SIGTERM"); await new Promise((r) => child.once("exit", r));
+const pg = await import("pg"); const c = new pg.default.Client({ connectionString: url }); await c.connect(); await c.query(`DROP SCHEMA ${schema} CASCADE`); await c.end();
