@@ -72,7 +72,8 @@ Options:
   --max-input-chars N     text characters one turn's input may carry (default 1048576, as upstream)
   --max-turn-params-bytes N
                           bytes of one turn's serialized turnStartParams (text, image URLs, paths,
-                          outputSchema, all of it) (default ${DEFAULT_BUDGETS.maxTurnParamsBytes})
+                          outputSchema, all of it), and of thread/start's params (default
+                          ${DEFAULT_BUDGETS.maxTurnParamsBytes})
   --max-queue-bytes N     bytes of turnStartParams one thread's queue may hold in all; bounds every
                           thread/queue/changed and reorder answer (default ${DEFAULT_BUDGETS.maxQueueBytes})
   --max-page-bytes N      bytes of rows one thread/queue/list page carries before it ends early with

@@ -41,16 +41,17 @@ export function assertInputWithinLimit(input: readonly UserInput[], maxChars: nu
 }
 
 /**
- * The serialized `turnStartParams` as a whole: text is not the only large field (image URLs,
- * paths, `outputSchema` are free-form), and every stored row must fit the answers that carry it.
- * `json` is the params as the server stores them (`JSON.stringify`).
+ * The serialized params as a whole: text is not the only large field (image URLs, paths,
+ * `outputSchema` are free-form), and everything stored must fit the answers that carry it.
+ * `json` is the params as the server stores them (`JSON.stringify`); `what` names them in the
+ * error (`turnStartParams`, or `thread/start params`, whose cwd and model are stored too).
  */
-export function assertParamsWithinLimit(json: string, maxBytes: number): void {
+export function assertParamsWithinLimit(json: string, maxBytes: number, what = "turnStartParams"): void {
   // Cheap first: a UTF-8 byte count is at most three per UTF-16 unit.
   if (json.length * 3 <= maxBytes) return;
   const actual = Buffer.byteLength(json, "utf8");
   if (actual <= maxBytes) return;
-  throw new RpcError(ErrorCodes.InvalidParams, `turnStartParams exceeds the maximum size of ${maxBytes} bytes (--max-turn-params-bytes).`, {
+  throw new RpcError(ErrorCodes.InvalidParams, `${what} exceeds the maximum size of ${maxBytes} bytes (--max-turn-params-bytes).`, {
     input_error_code: "params_too_large",
     actual_bytes: actual,
     max_bytes: maxBytes,

@@ -68,6 +68,15 @@ describe.each(TRANSPORTS)("large rows over %s", (kind) => {
     expect((await client.client.request("thread/queue/list", { threadId, limit: 1 })).data.map((row) => row.id)).toEqual([added[0]]);
   });
 
+  it("refuses thread/start params over the limit too: a path is a large field like any other", async () => {
+    harness = await createHarness(kind, ["--max-turn-params-bytes", String(64 * 1024)]);
+    const client = await harness.connect();
+    await client.initialize();
+    const refused = await rpcFailure(client.client.request("thread/start", { cwd: `/${"d".repeat(70_000)}` }));
+    expect(refused).toMatchObject({ code: -32602, message: `thread/start params exceeds the maximum size of ${64 * 1024} bytes (--max-turn-params-bytes).` });
+    expect((await client.client.request("thread/start", { cwd: "/tmp" })).cwd).toBe("/tmp");
+  });
+
   it("refuses an add that would pass --max-queue-bytes, naming the bytes, and accepts again once room is made", async () => {
     harness = await createHarness(kind, ["--max-queue-bytes", String(4 * MiB)]);
     const threadId = await persistThread(harness.dbPath, THREAD);
