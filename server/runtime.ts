@@ -11,6 +11,7 @@ import { ThreadRegistry } from "./threads/thread-registry.js";
 import { ThreadService } from "./threads/thread-service.js";
 import { KeyedSerialExecutor } from "./threads/serial-executor.js";
 import { TurnCoordinator } from "./turns/turn-coordinator.js";
+import { IdleThreadUnloader } from "./threads/idle-thread-unloader.js";
 import { QueueDispatcher } from "./queue/queue-dispatcher.js";
 import { newInstanceId } from "./queue/instance-id.js";
 
@@ -63,6 +64,13 @@ export function createServerRuntime({ store, runner, options, logger, leases = {
   });
   queue.attachTurns(turns);
   const threads = new ThreadService(store, registry, options);
+  const unloader = new IdleThreadUnloader(
+    registry,
+    lanes,
+    { isBusy: (threadId) => queue.hasWorkInFlight(threadId), unloaded: (threadIds) => queue.forgetThreads(threadIds) },
+    { idleMs: options.threadIdleUnloadMs, logger },
+  );
+  unloader.start();
   const stopListening = store.subscribeQueueChanges((change) => queue.onQueueChange(change));
   // A third of the lifetime: two renewals may fail (a database hiccup) before the lease lapses.
   const maintenance = setInterval(() => {
@@ -81,6 +89,7 @@ export function createServerRuntime({ store, runner, options, logger, leases = {
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
+        await unloader.stop();
         stopListening();
         queue.stop();
         await runner.close();

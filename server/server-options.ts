@@ -6,6 +6,18 @@ export interface ServerOptions {
   readonly maxQueueLength: number;
   /** Requests one connection may have unanswered before it gets -32001. */
   readonly maxInFlightRequests: number;
+  /** Bytes of serialized `turnStartParams` one turn or queued turn may carry. */
+  readonly maxTurnParamsBytes: number;
+  /** Bytes of stored `turnStartParams` one thread's queue may hold in all. */
+  readonly maxQueueBytes: number;
+  /** Bytes of rows (their stored `turnStartParams`) one `thread/queue/list` page may carry, the first row excepted. */
+  readonly maxPageBytes: number;
+  /** Unsent bytes of one connection at which it stops being read (see server/transport/outbound-queue.ts). */
+  readonly outboundHighWaterBytes: number;
+  /** Bytes waiting to be sent to one connection beyond which it is closed. */
+  readonly maxOutboundBytes: number;
+  /** How long a loaded thread without subscribers and turns stays loaded. */
+  readonly threadIdleUnloadMs: number;
   /** Reported as `cliVersion` and in `userAgent`. */
   readonly version: string;
   /** Where a thread runs when `thread/start` names no `cwd`. */

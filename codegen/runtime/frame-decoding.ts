@@ -7,14 +7,15 @@ import type { LineEvent } from "./framing.js";
 import { parseJsonText } from "./jsonrpc.js";
 
 export interface FrameSink {
-  message(value: unknown): void;
+  /** `text` is the frame the value was parsed from (a receiver may check what the parse lost). */
+  message(value: unknown, text: string): void;
   frameError(error: RpcError): void;
 }
 
 /** Parses one text frame. Blank stdio lines are skipped by `deliverLineEvent`, not here. */
 export function deliverText(text: string, sink: FrameSink): void {
   const parsed = parseJsonText(text);
-  if (parsed.ok) sink.message(parsed.value);
+  if (parsed.ok) sink.message(parsed.value, text);
   else sink.frameError(parseError(parsed.reason));
 }
 

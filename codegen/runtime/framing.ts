@@ -118,6 +118,19 @@ export class LineReadBuffer {
 export function serializeLine(message: JsonRpcMessage): string {
   const json = JSON.stringify(message);
   if (typeof json !== "string") throw new TypeError("message is not JSON-serializable");
+  return jsonLine(json);
+}
+
+/** A message serialized by the caller, as one line. */
+export function jsonLine(json: string): string {
   if (json.includes("\n")) throw new Error("serialized message contains a raw newline");
   return `${json}\n`;
+}
+
+const NEWLINE_LINE = new Uint8Array([NEWLINE]);
+
+/** A message serialized and encoded by the caller, as the chunks of one line (no copy). */
+export function encodedLine(message: Uint8Array): [Uint8Array, Uint8Array] {
+  if (message.includes(NEWLINE)) throw new Error("serialized message contains a raw newline");
+  return [message, NEWLINE_LINE];
 }

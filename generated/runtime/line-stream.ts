@@ -9,7 +9,7 @@
 import type { Readable, Writable } from "node:stream";
 import { connectionClosed } from "./errors.js";
 import { deliverLineEvent, type FrameSink } from "./frame-decoding.js";
-import { LineReadBuffer, serializeLine } from "./framing.js";
+import { encodedLine, LineReadBuffer, serializeLine } from "./framing.js";
 import type { JsonRpcMessage } from "./jsonrpc.js";
 
 export interface LineReaderHandlers extends FrameSink {
@@ -66,9 +66,18 @@ export class LineWriter {
   }
 
   write(message: JsonRpcMessage): Promise<void> {
-    let line: string;
+    return this.writeLine(() => serializeLine(message));
+  }
+
+  /** Like `write`, for a message already serialized with `JSON.stringify` and encoded as UTF-8. */
+  writeSerialized(message: Uint8Array): Promise<void> {
+    return this.writeLine(() => encodedLine(message));
+  }
+
+  private writeLine(serialize: () => string | readonly Uint8Array[]): Promise<void> {
+    let line: string | readonly Uint8Array[];
     try {
-      line = serializeLine(message);
+      line = serialize();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -84,7 +93,7 @@ export class LineWriter {
     await Promise.all(this.unflushed);
   }
 
-  private writeNow(line: string): Promise<void> {
+  private writeNow(line: string | readonly Uint8Array[]): Promise<void> {
     const output = this.output;
     if (this.closedReason) return Promise.reject(this.closedReason);
     if (output.destroyed || output.writableEnded) {
@@ -109,7 +118,10 @@ export class LineWriter {
       const whenFlushed = new Promise<void>((resolveFlushed) => (flushed = resolveFlushed));
       this.unflushed.add(whenFlushed);
       void whenFlushed.then(() => this.unflushed.delete(whenFlushed));
-      const accepted = output.write(line, (error) => {
+      const chunks = typeof line === "string" ? [line] : line;
+      // Chunks of one line go out back to back; the last one's callback says it was flushed.
+      for (const chunk of chunks.slice(0, -1)) output.write(chunk);
+      const accepted = output.write(chunks[chunks.length - 1] ?? "", (error) => {
         flushed();
         if (error) finish(error);
       });

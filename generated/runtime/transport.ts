@@ -22,6 +22,13 @@
  * exactly once, whichever side closed, and means no further message will arrive. A
  * half-closing channel (stdio: the peer ended its stdin but still reads stdout) may keep
  * accepting `send()` after `onclose` until `close()`, so replies to what was read get out.
+ *
+ * Flow control (optional; the server's transports have it): `sendSerialized` takes a message
+ * its caller already serialized and encoded — a server that budgets its output in bytes has to
+ * do that first, and should not pay for it twice — and `pauseInput`/`resumeInput` stop and restart
+ * reading, so a peer that does not read its answers stops being read too (its writes then back
+ * up in its own socket or pipe, as TCP and pipes do), instead of growing this side's memory.
+ * Frames already read when `pauseInput` is called may still be delivered.
  */
 import type { RpcError } from "./errors.js";
 import type { JsonRpcMessage } from "./jsonrpc.js";
@@ -30,9 +37,24 @@ export interface Transport {
   start(): Promise<void>;
   /** Resolves when the message has been handed to the channel (respecting back-pressure). */
   send(message: JsonRpcMessage): Promise<void>;
+  /** Like `send`, for a message already serialized with `JSON.stringify` and encoded as UTF-8. */
+  sendSerialized?(message: Uint8Array): Promise<void>;
+  /** Stops delivering new frames until `resumeInput` (back-pressure on the peer). */
+  pauseInput?(): void;
+  resumeInput?(): void;
   close(): Promise<void>;
-  /** A parsed JSON value, not yet classified (see `classifyMessage`). */
-  onmessage?: (message: unknown) => void;
+  /**
+   * Drops the connection at once, unsent output included, without a closing handshake (a peer
+   * that stopped reading cannot take part in one). `onclose` follows.
+   */
+  abort?(reason: string): void;
+  /** Who is on the other end, for log lines (`127.0.0.1:53412`, `stdio`). */
+  readonly peerName?: string;
+  /**
+   * A parsed JSON value, not yet classified (see `classifyMessage`), with the text it was parsed
+   * from when the transport has it (a server may refuse what `JSON.parse` silently changed).
+   */
+  onmessage?: (message: unknown, text?: string) => void;
   /** A frame that could not be turned into a JSON value; `error` is the answer to send. */
   onframeerror?: (error: RpcError) => void;
   onerror?: (error: Error) => void;

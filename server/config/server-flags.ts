@@ -8,6 +8,22 @@ import { parseStoreTarget } from "./store-target.js";
 export const DEFAULT_DB_PATH = ".data/thread-queue.sqlite";
 export const WS_TOKEN_ENV = "THREAD_QUEUE_WS_TOKEN";
 
+const MiB = 1024 * 1024;
+/**
+ * The budgets (docs/guarantees.md › Limits). Together they bound every message the server
+ * builds far below V8's ~512 MiB string limit and what one slow client can make it hold.
+ */
+export const DEFAULT_BUDGETS = {
+  maxTurnParamsBytes: 8 * MiB,
+  maxQueueBytes: 64 * MiB,
+  maxPageBytes: 1 * MiB,
+  outboundHighWaterBytes: 8 * MiB,
+  maxOutboundBytes: 128 * MiB,
+  threadIdleUnloadMs: 60_000,
+} as const;
+/** No budget may come near V8's string limit: every message must stay serializable. */
+const MAX_BUDGET_BYTES = 256 * MiB;
+
 export type ListenTarget = { kind: "stdio" } | { kind: "ws"; host: string; port: number };
 
 export interface ServerFlags {
@@ -20,6 +36,12 @@ export interface ServerFlags {
   maxQueueLength: number;
   maxInFlight: number;
   maxInputChars: number;
+  maxTurnParamsBytes: number;
+  maxQueueBytes: number;
+  maxPageBytes: number;
+  outboundHighWaterBytes: number;
+  maxOutboundBytes: number;
+  threadIdleUnloadMs: number;
   wsToken: string | undefined;
   allowedOrigins: string[];
   logLevel: "debug" | "info" | "warn" | "error";
@@ -48,6 +70,22 @@ Options:
   --max-queue-length N    rows one thread's queue may hold (default 10000)
   --max-in-flight N       unanswered requests per connection before -32001 (default 256)
   --max-input-chars N     text characters one turn's input may carry (default 1048576, as upstream)
+  --max-turn-params-bytes N
+                          bytes of one turn's serialized turnStartParams (text, image URLs, paths,
+                          outputSchema, all of it), and of thread/start's params (default
+                          ${DEFAULT_BUDGETS.maxTurnParamsBytes})
+  --max-queue-bytes N     bytes of turnStartParams one thread's queue may hold in all; bounds every
+                          thread/queue/changed and reorder answer (default ${DEFAULT_BUDGETS.maxQueueBytes})
+  --max-page-bytes N      bytes of rows one thread/queue/list page carries before it ends early with
+                          a nextCursor (a larger row still comes, alone) (default ${DEFAULT_BUDGETS.maxPageBytes})
+  --outbound-high-water-bytes N
+                          unsent bytes of one connection at which the server stops reading it and
+                          starting its requests, until half of it is sent (default ${DEFAULT_BUDGETS.outboundHighWaterBytes})
+  --max-outbound-bytes N  bytes waiting to be sent to one connection beyond which it is closed
+                          (a client that stopped reading its notifications) (default ${DEFAULT_BUDGETS.maxOutboundBytes})
+  --thread-idle-unload-ms N
+                          how long a loaded thread with no subscriber and no turn stays loaded
+                          before it is unloaded and its lease released (default ${DEFAULT_BUDGETS.threadIdleUnloadMs})
   --ws-token TOKEN        require "Authorization: Bearer TOKEN" on WebSocket connections
                           (env ${WS_TOKEN_ENV}); mandatory for a non-loopback --listen host
   --allowed-origin ORIGIN allow browser connections from ORIGIN (repeatable; default: none —
@@ -127,6 +165,12 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
         "max-queue-length": { type: "string" },
         "max-in-flight": { type: "string" },
         "max-input-chars": { type: "string" },
+        "max-turn-params-bytes": { type: "string" },
+        "max-queue-bytes": { type: "string" },
+        "max-page-bytes": { type: "string" },
+        "outbound-high-water-bytes": { type: "string" },
+        "max-outbound-bytes": { type: "string" },
+        "thread-idle-unload-ms": { type: "string" },
         "ws-token": { type: "string" },
         "allowed-origin": { type: "string", multiple: true },
         "log-level": { type: "string" },
@@ -150,6 +194,21 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
   if (dbSchema !== undefined && parseStoreTarget(db, dbSchema).kind !== "postgres") {
     throw new FlagError("--db-schema applies to a PostgreSQL --db (postgres://…) only");
   }
+  const budget = (name: string, value: string | undefined, fallback: number): number => {
+    const parsed = positiveInt(name, value, fallback);
+    if (parsed > MAX_BUDGET_BYTES) throw new FlagError(`--${name} must be at most ${MAX_BUDGET_BYTES} (256 MiB), got ${parsed}`);
+    return parsed;
+  };
+  const maxQueueBytes = budget("max-queue-bytes", v["max-queue-bytes"], DEFAULT_BUDGETS.maxQueueBytes);
+  const outboundHighWaterBytes = budget("outbound-high-water-bytes", v["outbound-high-water-bytes"], DEFAULT_BUDGETS.outboundHighWaterBytes);
+  const maxOutboundBytes = budget("max-outbound-bytes", v["max-outbound-bytes"], DEFAULT_BUDGETS.maxOutboundBytes);
+  // A subscriber that reads must never be cut off for a snapshot of a full queue waiting behind
+  // another one (snapshots carry a little more than the params they hold: ids and statuses).
+  if (maxOutboundBytes < Math.max(2 * maxQueueBytes, outboundHighWaterBytes)) {
+    throw new FlagError(
+      `--max-outbound-bytes (${maxOutboundBytes}) must be at least twice --max-queue-bytes (${maxQueueBytes}) and at least --outbound-high-water-bytes (${outboundHighWaterBytes})`,
+    );
+  }
   return {
     listen: parseListen(v.listen ?? "stdio://"),
     db,
@@ -160,6 +219,12 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
     maxQueueLength: positiveInt("max-queue-length", v["max-queue-length"], 10_000),
     maxInFlight: positiveInt("max-in-flight", v["max-in-flight"], 256),
     maxInputChars: positiveInt("max-input-chars", v["max-input-chars"], 1 << 20),
+    maxTurnParamsBytes: budget("max-turn-params-bytes", v["max-turn-params-bytes"], DEFAULT_BUDGETS.maxTurnParamsBytes),
+    maxQueueBytes,
+    maxPageBytes: budget("max-page-bytes", v["max-page-bytes"], DEFAULT_BUDGETS.maxPageBytes),
+    outboundHighWaterBytes,
+    maxOutboundBytes,
+    threadIdleUnloadMs: positiveInt("thread-idle-unload-ms", v["thread-idle-unload-ms"], DEFAULT_BUDGETS.threadIdleUnloadMs),
     wsToken: wsToken(v["ws-token"] ?? (env[WS_TOKEN_ENV] || undefined)),
     allowedOrigins: v["allowed-origin"] ?? [],
     logLevel: logLevel as ServerFlags["logLevel"],

@@ -190,6 +190,20 @@ export class QueueDispatcher {
     }
   }
 
+  /** Whether a dispatch or a retry of this thread is under way here (it must stay loaded). */
+  hasWorkInFlight(threadId: string): boolean {
+    return this.inFlight.has(threadId) || this.drainsToRetry.has(threadId) || this.uncertainClaims.has(threadId);
+  }
+
+  /** Threads unloaded here: their leases are released and what was remembered of them dropped. */
+  async forgetThreads(threadIds: readonly string[]): Promise<void> {
+    for (const threadId of threadIds) {
+      this.heardVersions.delete(threadId);
+      this.snapshots.forget(threadId);
+    }
+    await this.leases.forget(threadIds);
+  }
+
   /** Shutdown, after the last drain: other instances may take the threads at once. */
   async releaseLeases(): Promise<void> {
     const released = await this.leases.releaseAll();

@@ -88,6 +88,11 @@ export class SnapshotPublisher {
     if (!this.sent.has(threadId)) this.sent.set(threadId, 0);
   }
 
+  /** The thread was unloaded: a later resume sends its queue whatever was sent before. */
+  forget(threadId: string): void {
+    this.sent.delete(threadId);
+  }
+
   /**
    * Another instance committed `version`: re-read unless it was sent already or a read is
    * pending. A thread nothing was sent for yet is left to its resume, which sends the queue.

@@ -1,7 +1,8 @@
 /**
  * One client connection: the handshake, capabilities, experimental gating, opt-outs, the
- * in-flight limit, and the order of what goes out. It speaks to a `Transport` and hands
- * requests to the generated dispatcher; it never touches a socket or a stream itself.
+ * in-flight limit, the outbound byte budget, and the order of what goes out. It speaks to a
+ * `Transport` and hands requests to the generated dispatcher; it never touches a socket or a
+ * stream itself.
  *
  * Handshake states:  new ──initialize──▶ initializing ──ok──▶ ready
  *                                            └──error──▶ new
@@ -15,7 +16,7 @@ import {
   type JsonRpcMessage,
   type JsonRpcRequest,
 } from "../../generated/runtime/jsonrpc.js";
-import { invalidParams, invalidRequest, parseError, serverOverloaded } from "../../generated/runtime/errors.js";
+import { internalError, invalidParams, invalidRequest, parseError, serverOverloaded } from "../../generated/runtime/errors.js";
 import type { Transport } from "../../generated/runtime/transport.js";
 import { methodInfo, type ServerNotifications } from "../../generated/protocol/methods.js";
 import { problemOf } from "../../generated/protocol/validation.js";
@@ -23,6 +24,8 @@ import { validateInitializeParams } from "../../generated/validators/index.js";
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { NotificationSubscriber } from "../threads/loaded-thread.js";
 import type { Logger } from "../logger.js";
+import { OutboundQueue, type OutboundBudget, type OutboundKind } from "../transport/outbound-queue.js";
+import { findInexactJson, type InexactJson } from "./exact-json.js";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "./nesting-depth.js";
 import type { RequestContext } from "./request-context.js";
 
@@ -38,6 +41,13 @@ export interface RequestDispatcher {
 
 export interface ConnectionSessionOptions {
   readonly maxInFlightRequests: number;
+  /** Bytes of answers and notifications this connection may have unsent (see OutboundQueue). */
+  readonly outbound: OutboundBudget;
+  /**
+   * Bytes of the outbound budget a request of `method` holds while its answer is produced
+   * (a `thread/queue/list` page may be that large); 0 for answers that are small.
+   */
+  readonly answerReservation?: (method: string) => number;
   readonly logger: Logger;
   /** Called once when the connection is gone (unsubscribe it everywhere). */
   readonly onClose: (session: ConnectionSession) => void;
@@ -46,6 +56,15 @@ export interface ConnectionSessionOptions {
 type HandshakeState = "new" | "initializing" | "ready";
 
 const INITIALIZE = "initialize";
+/** Full snapshots: a newer one makes an unsent older one of the same thread pointless. */
+const SNAPSHOT_NOTIFICATION = "thread/queue/changed";
+const ANSWER: OutboundKind = { kind: "answer" };
+
+/** A request that waits for room in the outbound budget before it starts. */
+interface HeldRequest {
+  readonly bytes: number;
+  readonly admit: (release: () => void) => void;
+}
 
 function isExperimental(method: string): boolean {
   const info = (methodInfo as Readonly<Record<string, { readonly experimental: boolean } | undefined>>)[method];
@@ -64,18 +83,47 @@ export class ConnectionSession implements NotificationSubscriber {
   private readonly running = new Set<Promise<void>>();
   /** The peer will send nothing more; it is unsubscribed from threads. */
   private inputClosed = false;
-  /** Sends leave in the order they were issued, one at a time. */
-  private outbox: Promise<void> = Promise.resolve();
+  /** Sends leave in the order they were issued, one at a time, within a byte budget. */
+  private readonly outbound: OutboundQueue;
+  /** Requests waiting, in arrival order, while the outbound budget is spent. */
+  private held: HeldRequest[] = [];
+  /** Who is on the other end, for log lines. */
+  private readonly peer: string;
 
   constructor(
     private readonly transport: Transport,
     private readonly dispatcher: RequestDispatcher,
     private readonly options: ConnectionSessionOptions,
   ) {
-    transport.onmessage = (message) => this.receive(message);
+    transport.onmessage = (message, text) => this.receive(message, text);
     transport.onframeerror = (error) => this.answerError(null, error.toJson(), false);
     transport.onerror = (error) => options.logger.warn("transport error", error);
     transport.onclose = () => this.handleClose();
+    this.peer = transport.peerName ?? "client";
+    this.outbound = new OutboundQueue(
+      (data) => (transport.sendSerialized ? transport.sendSerialized(data) : transport.send(JSON.parse(Buffer.from(data).toString("utf8")) as JsonRpcMessage)),
+      options.outbound,
+      {
+        congested: () => transport.pauseInput?.(),
+        relieved: () => {
+          transport.resumeInput?.();
+          this.admitHeld();
+        },
+        overflowed: (bytes, messages) => {
+          options.logger.warn(
+            `closing the connection of ${this.peer}: ${bytes} bytes in ${messages} message(s) waited to be sent ` +
+              `(limit ${options.outbound.maxBytes}, --max-outbound-bytes); the client is not reading what it is sent`,
+          );
+          this.admitHeld();
+          if (transport.abort) transport.abort("outbound backlog over the limit");
+          else void transport.close();
+        },
+        failed: (error, dropped) => {
+          options.logger.debug(`connection of ${this.peer} gone (${errorText(error)}); ${dropped} unsent message(s) dropped`);
+          this.admitHeld();
+        },
+      },
+    );
   }
 
   start(): Promise<void> {
@@ -89,7 +137,7 @@ export class ConnectionSession implements NotificationSubscriber {
   /** Resolves when every message received so far is handled and its answer handed over. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
-    await this.outbox;
+    await this.outbound.idle();
   }
 
   private track(work: Promise<void>): void {
@@ -108,23 +156,39 @@ export class ConnectionSession implements NotificationSubscriber {
     if (this.inputClosed || this.handshake !== "ready") return;
     if (isExperimental(method) && !this.experimentalApi) return;
     if (this.optOut.has(method)) return;
-    this.send(this.envelope({ method, params }, this.peerSpeaksJsonRpc2));
+    const key = method === SNAPSHOT_NOTIFICATION ? snapshotKey(params) : undefined;
+    const kind: OutboundKind = key === undefined ? { kind: "notification" } : { kind: "snapshot", key };
+    const message = this.envelope({ method, params }, this.peerSpeaksJsonRpc2);
+    if (this.outbound.dropped) return;
+    let data: Uint8Array;
+    try {
+      data = encodeNotification(message, params);
+    } catch (error) {
+      this.sendUnserializable(message, error);
+      return;
+    }
+    this.outbound.push(data, kind);
   }
 
-  private receive(value: unknown): void {
+  private receive(value: unknown, text: string | undefined): void {
     if (nestsDeeperThan(value, MAX_NESTING_DEPTH)) {
       this.answerError(null, parseError(`message nests deeper than ${MAX_NESTING_DEPTH} levels`).toJson(), false);
       return;
     }
     const classified = classifyMessage(value);
+    // What JSON.parse silently changed (a repeated key, a number a double cannot keep) is
+    // refused, never stored as something the client did not send (exact-json.ts).
+    const inexact = text !== undefined && (classified.kind === "request" || classified.kind === "notification") ? findInexactJson(text) : undefined;
     switch (classified.kind) {
       case "request":
         this.notePeerDialect(classified.message);
-        this.track(this.handleRequest(classified.message));
+        if (inexact !== undefined) this.refuseInexact(classified.message, inexact);
+        else this.track(this.handleRequest(classified.message));
         return;
       case "notification":
         this.notePeerDialect(classified.message);
-        this.track(this.handleNotification(classified.message.method, classified.message.params));
+        if (inexact !== undefined) this.options.logger.debug(`ignored notification ${classified.message.method}: ${inexact.pointer} ${inexact.problem}`);
+        else this.track(this.handleNotification(classified.message.method, classified.message.params));
         return;
       case "response":
       case "error":
@@ -135,6 +199,22 @@ export class ConnectionSession implements NotificationSubscriber {
         this.answerError(classified.id, invalidRequest(`Invalid request: ${classified.reason}`).toJson(), classified.jsonrpc);
         return;
     }
+  }
+
+  /**
+   * -32602 naming the member when it is inside `params` (as a schema violation is answered),
+   * else -32600; with the request's id unless the id itself is what is ambiguous.
+   */
+  private refuseInexact(request: JsonRpcRequest, { pointer, problem }: InexactJson): void {
+    const echo = request.jsonrpc === "2.0";
+    if (pointer === "/params" || pointer.startsWith("/params/")) {
+      const instancePath = pointer.slice("/params".length);
+      const issue = { instancePath, schemaPath: "", keyword: "exactJson", message: problem, params: {} };
+      const error = invalidParams(`Invalid params for ${request.method}: ${instancePath === "" ? "" : `${instancePath} `}${problem}`, { errors: [issue] });
+      this.answerError(request.id, error.toJson(), echo);
+      return;
+    }
+    this.answerError(pointer === "/id" ? null : request.id, invalidRequest(`Invalid request: ${pointer} ${problem}`).toJson(), echo);
   }
 
   private notePeerDialect(message: { jsonrpc?: "2.0" }): void {
@@ -149,13 +229,42 @@ export class ConnectionSession implements NotificationSubscriber {
     }
     this.inFlight += 1;
     try {
-      await this.runRequest(request, echo);
+      const release = this.admit(request.method) ?? (await this.waitForRoom(request.method));
+      try {
+        // The peer is gone (a failed write or an overflow): nobody would read the answer.
+        if (this.outbound.dropped) return;
+        await this.runRequest(request, echo, release);
+      } finally {
+        release();
+      }
     } finally {
       this.inFlight -= 1;
     }
   }
 
-  private async runRequest(request: JsonRpcRequest, echo: boolean): Promise<void> {
+  /**
+   * Starts a request at once when the outbound budget has room and nobody waits before it,
+   * reserving what its answer may take; otherwise undefined (it waits, in arrival order).
+   */
+  private admit(method: string): (() => void) | undefined {
+    if (this.held.length > 0 || this.outbound.congested) return undefined;
+    return this.outbound.reserve(this.options.answerReservation?.(method) ?? 0);
+  }
+
+  private waitForRoom(method: string): Promise<() => void> {
+    const bytes = this.options.answerReservation?.(method) ?? 0;
+    return new Promise((admit) => this.held.push({ bytes, admit }));
+  }
+
+  /** Admits waiting requests in order, each reserving before the next is considered. */
+  private admitHeld(): void {
+    while (this.held.length > 0 && (this.outbound.dropped || !this.outbound.congested)) {
+      const next = this.held.shift() as HeldRequest;
+      next.admit(this.outbound.reserve(next.bytes));
+    }
+  }
+
+  private async runRequest(request: JsonRpcRequest, echo: boolean, release: () => void): Promise<void> {
     const { id, method } = request;
     if (method === INITIALIZE) {
       if (this.handshake !== "new") {
@@ -173,7 +282,7 @@ export class ConnectionSession implements NotificationSubscriber {
       let finish!: () => void;
       this.initializing = new Promise((resolve) => (finish = resolve));
       try {
-        const ok = await this.dispatchAndAnswer(request, echo);
+        const ok = await this.dispatchAndAnswer(request, echo, release);
         this.handshake = ok ? "ready" : "new";
       } finally {
         finish();
@@ -190,7 +299,7 @@ export class ConnectionSession implements NotificationSubscriber {
       this.answerError(id, invalidRequest(`${method} requires experimentalApi capability`).toJson(), echo);
       return;
     }
-    await this.dispatchAndAnswer(request, echo);
+    await this.dispatchAndAnswer(request, echo, release);
   }
 
   /**
@@ -199,14 +308,18 @@ export class ConnectionSession implements NotificationSubscriber {
    * register that work once their change has committed, and its notifications and drains (and
    * the queue's reserved snapshot sends) must happen all the same. True when it succeeded.
    */
-  private async dispatchAndAnswer(request: JsonRpcRequest, echo: boolean): Promise<boolean> {
+  private async dispatchAndAnswer(request: JsonRpcRequest, echo: boolean, release: () => void): Promise<boolean> {
     const after: Array<() => Promise<void> | void> = [];
     const ctx: RequestContext = { session: this, afterResponse: (task) => after.push(task) };
     const outcome = await this.dispatcher.dispatchRequest(request.method, request.params, ctx);
     const ok = !("error" in outcome);
     if ("error" in outcome) this.answerError(request.id, outcome.error, echo);
     else this.send(this.envelope({ id: request.id, result: outcome.result }, echo));
-    await this.outbox;
+    // The answer is queued with its real size: the room reserved for it is free again.
+    release();
+    // Not waiting for the answer to reach the socket: this connection's queue already sends it
+    // before anything the tasks send, and a client that stopped reading must not hold up the
+    // thread's snapshots and drains for everyone else.
     for (const task of after) {
       try {
         await task();
@@ -237,13 +350,33 @@ export class ConnectionSession implements NotificationSubscriber {
 
   /**
    * The transport's `onclose` means "no more input"; answers to requests already read are
-   * still sent (stdio keeps stdout open after stdin EOF). A send on a dead channel rejects,
-   * which is expected when a client disconnects with answers pending.
+   * still sent (stdio keeps stdout open after stdin EOF). A send on a dead channel fails, which
+   * is expected when a client disconnects with answers pending: the first failure drops them
+   * all at once (OutboundQueue).
+   *
+   * A message that cannot be serialized (past V8's string limit, or a value JSON cannot hold)
+   * is never lost silently: an answer becomes -32603 for its id, a notification is logged.
    */
+  /** Answers (and the errors for unreadable frames) — everything but notifications. */
   private send(message: JsonRpcMessage): void {
-    this.outbox = this.outbox.then(
-      () => this.transport.send(message).catch((error: unknown) => this.options.logger.debug(`send failed: ${String(error)}`)),
-    );
+    if (this.outbound.dropped) return;
+    let data: Uint8Array;
+    try {
+      data = encode(message);
+    } catch (error) {
+      this.sendUnserializable(message, error);
+      return;
+    }
+    this.outbound.push(data, ANSWER);
+  }
+
+  private sendUnserializable(message: JsonRpcMessage, error: unknown): void {
+    const what = "method" in message ? `notification ${message.method}` : `answer to request ${JSON.stringify(message.id)}`;
+    this.options.logger.error(`the ${what} could not be serialized and was not sent: ${errorText(error)}`);
+    if ("id" in message && !("method" in message)) {
+      const failure = internalError(`Internal error: the answer could not be serialized (${errorText(error)})`).toJson();
+      this.outbound.push(encode({ ...("jsonrpc" in message ? { jsonrpc: "2.0" as const } : {}), id: message.id, error: failure }), ANSWER);
+    }
   }
 
   private handleClose(): void {
@@ -253,3 +386,35 @@ export class ConnectionSession implements NotificationSubscriber {
   }
 }
 
+
+function encode(message: JsonRpcMessage): Uint8Array {
+  return Buffer.from(JSON.stringify(message), "utf8");
+}
+
+/**
+ * The server sends one notification (the same params object) to every subscriber of a thread:
+ * it is serialized and encoded once, and every connection queues the same bytes — a snapshot of
+ * a large queue costs its size once, not once per subscriber. Keyed by the params object (and
+ * the envelope), so nothing outlives the notification.
+ */
+const encodedNotifications = new WeakMap<object, { readonly method: string; plain?: Uint8Array; echoed?: Uint8Array }>();
+
+function encodeNotification(message: JsonRpcMessage & { method: string }, params: unknown): Uint8Array {
+  if (typeof params !== "object" || params === null) return encode(message);
+  let cached = encodedNotifications.get(params);
+  if (cached === undefined || cached.method !== message.method) {
+    cached = { method: message.method };
+    encodedNotifications.set(params, cached);
+  }
+  const variant = "jsonrpc" in message ? "echoed" : "plain";
+  return (cached[variant] ??= encode(message));
+}
+
+function snapshotKey(params: unknown): string | undefined {
+  const threadId = (params as { threadId?: unknown } | null)?.threadId;
+  return typeof threadId === "string" ? `${SNAPSHOT_NOTIFICATION} ${threadId}` : undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

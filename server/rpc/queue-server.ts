@@ -22,8 +22,12 @@ export class QueueServer {
 
   /** Serves one connection until its transport closes; `onClose` runs after that. */
   async accept(transport: Transport, onClose?: () => void): Promise<ConnectionSession> {
+    const options = this.runtime.options;
     const session = new ConnectionSession(transport, this.dispatcher, {
-      maxInFlightRequests: this.runtime.options.maxInFlightRequests,
+      maxInFlightRequests: options.maxInFlightRequests,
+      outbound: { pauseBytes: options.outboundHighWaterBytes, maxBytes: options.maxOutboundBytes },
+      // A list page may carry up to --max-page-bytes: room for it is held while it is read.
+      answerReservation: (method) => (method === "thread/queue/list" ? options.maxPageBytes : 0),
       logger: this.runtime.logger,
       onClose: (closed) => {
         this.runtime.registry.unsubscribeEverywhere(closed);

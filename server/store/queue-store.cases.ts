@@ -153,6 +153,30 @@ export function describeQueueStoreContract(backend: string, open: () => Promise<
         expect((await store.appendQueuedTurn(thread, PARAMS)).queueOrder).toBe(2);
       });
 
+      it("refuses an append that would pass maxQueueBytes, counting every row until it leaves the queue", async () => {
+        const thread = await newThread();
+        const sized = (chars: number) => JSON.stringify({ threadId: "t", input: [{ type: "text", text: "x".repeat(chars) }] });
+        const limit = { maxQueueBytes: 3500 };
+        const first = await store.appendQueuedTurn(thread, sized(1000), limit);
+        await store.appendQueuedTurn(thread, sized(1000), limit);
+        await store.appendQueuedTurn(thread, sized(1000), limit);
+        const refused = await store.appendQueuedTurn(thread, sized(1000), limit).catch((error: unknown) => error);
+        expect(refused).toMatchObject({ code: "queue_too_large", maxBytes: 3500 });
+        const { heldBytes, rowBytes } = refused as { heldBytes: number; rowBytes: number };
+        expect(heldBytes).toBeGreaterThan(3000);
+        expect(heldBytes + rowBytes).toBeGreaterThan(3500);
+        expect(await store.listVisibleQueuedTurns(thread)).toHaveLength(3);
+        // A claimed row still counts; once it is gone, its bytes are free again.
+        await store.claimHeadQueuedTurn(thread);
+        await expect(store.appendQueuedTurn(thread, sized(1000), limit)).rejects.toMatchObject({ code: "queue_too_large" });
+        await store.setDispatchTurnId(first.queuedTurnId, "turn-1");
+        expect(await store.removeDispatchingQueuedTurn(thread, "turn-1")).toBe(true);
+        await store.appendQueuedTurn(thread, sized(1000), limit);
+        // Another thread has its own budget.
+        await store.appendQueuedTurn(await newThread(), sized(1000), limit);
+        await expect(store.appendQueuedTurn(thread, sized(1000), { maxQueueBytes: 0 })).rejects.toMatchObject({ code: "invalid_argument" });
+      });
+
       it("rejects an unknown thread, text that is not JSON, and a full queue — and stores nothing", async () => {
         const thread = await newThread();
         await expect(store.appendQueuedTurn("no-such-thread", PARAMS)).rejects.toMatchObject({
@@ -229,6 +253,26 @@ export function describeQueueStoreContract(backend: string, open: () => Promise<
       it("rejects a limit below 1", async () => {
         const thread = await newThread();
         await expect(store.listVisibleQueuedTurnsPage(thread, { limit: 0 })).rejects.toMatchObject({ code: "invalid_argument" });
+        await expect(store.listVisibleQueuedTurnsPage(thread, { limit: 1, maxBytes: 0 })).rejects.toMatchObject({ code: "invalid_argument" });
+      });
+
+      it("ends a page before the row that would pass maxBytes, and still returns a larger row alone", async () => {
+        const thread = await newThread();
+        const sized = (chars: number) => JSON.stringify({ threadId: "t", input: [{ type: "text", text: "x".repeat(chars) }] });
+        // Rows of about 1, 1, 5, 1 and 1 KB; a budget of 2.5 KB.
+        for (const chars of [1000, 1000, 5000, 1000, 1000]) await store.appendQueuedTurn(thread, sized(chars));
+        const pages: number[][] = [];
+        let afterOrder: number | null = null;
+        for (;;) {
+          const page = await store.listVisibleQueuedTurnsPage(thread, { afterOrder, limit: 100, maxBytes: 2500 });
+          pages.push(page.rows.map((row) => row.queueOrder));
+          const last = page.rows.at(-1);
+          if (!page.hasMore || !last) break;
+          afterOrder = last.queueOrder;
+        }
+        expect(pages).toEqual([[0, 1], [2], [3, 4]]);
+        // The row limit still applies inside the budget.
+        expect((await store.listVisibleQueuedTurnsPage(thread, { limit: 1, maxBytes: 1_000_000 })).rows.map((row) => row.queueOrder)).toEqual([0]);
       });
     });
 

@@ -76,6 +76,11 @@ export interface QueuedTurnRecord {
 export interface AppendQueuedTurnOptions {
   /** Rows (of any state) the thread may hold; the append fails with `queue_full` beyond it. */
   maxQueueLength?: number;
+  /**
+   * Bytes of stored `turnStartParams` the thread's rows (of any state) may hold in all; the
+   * append fails with `queue_too_large` when it would pass this.
+   */
+  maxQueueBytes?: number;
 }
 
 export interface QueuedTurnsPageRequest {
@@ -83,6 +88,12 @@ export interface QueuedTurnsPageRequest {
   afterOrder?: number | null;
   /** Rows per page, at least 1. */
   limit: number;
+  /**
+   * Bytes of stored `turnStartParams` the page may carry: it ends before the row that would
+   * pass this (with `hasMore`), but its first row comes whatever its size, so every row can be
+   * read. Omit for no byte limit.
+   */
+  maxBytes?: number;
 }
 
 export interface QueuedTurnsPage {
@@ -250,6 +261,8 @@ export type QueueStoreErrorCode =
   | "thread_not_found"
   | "thread_exists"
   | "queue_full"
+  /** The append would pass `maxQueueBytes`; `QueueTooLargeError` says by how much. */
+  | "queue_too_large"
   | "reorder_mismatch"
   | "invalid_json"
   | "invalid_argument"
@@ -270,6 +283,18 @@ export class QueueStoreError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** An append refused by `maxQueueBytes`: what the queue holds and what the row needed. */
+export class QueueTooLargeError extends QueueStoreError {
+  constructor(
+    readonly heldBytes: number,
+    readonly rowBytes: number,
+    readonly maxBytes: number,
+    threadId: string,
+  ) {
+    super("queue_too_large", `thread queue would exceed ${maxBytes} bytes (holds ${heldBytes}, row needs ${rowBytes}): ${threadId}`);
   }
 }
 

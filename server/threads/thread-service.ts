@@ -52,7 +52,7 @@ export class ThreadService {
       });
     }
     this.registry.add(thread);
-    thread.subscribers.add(subscriber);
+    this.registry.subscribe(thread.id, subscriber);
     return thread;
   }
 
@@ -60,7 +60,7 @@ export class ThreadService {
     const threadId = parseThreadId(params.threadId);
     const loaded = this.registry.get(threadId);
     if (loaded !== undefined) {
-      loaded.subscribers.add(subscriber);
+      this.registry.subscribe(threadId, subscriber);
       return { thread: loaded, loadedFromStore: false };
     }
     const record = await this.store.getThread(threadId);
@@ -69,7 +69,7 @@ export class ThreadService {
     const thread = this.registry.get(threadId) ?? fromRecord(record, this.options);
     const loadedFromStore = this.registry.get(threadId) === undefined;
     this.registry.add(thread);
-    thread.subscribers.add(subscriber);
+    this.registry.subscribe(threadId, subscriber);
     return { thread, loadedFromStore };
   }
 

@@ -27,7 +27,7 @@ function byteLength(data: WebSocket.RawData): number {
 
 /** Wraps a socket transport; frames over `limit` bytes become frame errors instead of messages. */
 export class FrameLimitedTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -38,12 +38,13 @@ export class FrameLimitedTransport implements Transport {
   constructor(
     private readonly inner: WebSocketTransport,
     private readonly limit: number,
+    readonly peerName?: string,
   ) {
     // Registered now, before inner.start() adds its own listener, so it sees each frame first.
     inner.socket.on("message", (data: WebSocket.RawData) => {
       this.oversized = byteLength(data) > limit;
     });
-    inner.onmessage = (message) => this.deliver(() => this.onmessage?.(message));
+    inner.onmessage = (message, text) => this.deliver(() => this.onmessage?.(message, text));
     inner.onframeerror = (error) => this.deliver(() => reportFrameError(this, error));
     inner.onerror = (error) => this.onerror?.(error);
     inner.onclose = () => this.onclose?.();
@@ -55,6 +56,22 @@ export class FrameLimitedTransport implements Transport {
 
   send(message: JsonRpcMessage): Promise<void> {
     return this.inner.send(message);
+  }
+
+  sendSerialized(message: Uint8Array): Promise<void> {
+    return this.inner.sendSerialized(message);
+  }
+
+  pauseInput(): void {
+    this.inner.pauseInput();
+  }
+
+  resumeInput(): void {
+    this.inner.resumeInput();
+  }
+
+  abort(reason: string): void {
+    this.inner.abort(reason);
   }
 
   close(): Promise<void> {

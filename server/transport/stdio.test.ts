@@ -46,6 +46,23 @@ describe("StdioServerTransport", () => {
     expect(frameErrors[2]!.message).toBe("Parse error: message exceeds the limit of 64 bytes");
   });
 
+  it("stops delivering while input is paused (the peer's writes wait in the pipe) and resumes in order", async () => {
+    const { input, messages, transport } = await setup();
+    transport.pauseInput();
+    input.write('{"n":1}\n{"n":2}\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(messages).toEqual([]);
+    transport.resumeInput();
+    await vi.waitFor(() => expect(messages).toEqual([{ n: 1 }, { n: 2 }]));
+  });
+
+  it("sends a message serialized by the caller as one line, refusing one with a raw newline", async () => {
+    const { transport, written } = await setup();
+    await transport.sendSerialized(Buffer.from('{"id":1,"result":{}}'));
+    await expect(transport.sendSerialized(Buffer.from('{"id":2,\n"result":{}}'))).rejects.toThrow("serialized message contains a raw newline");
+    await vi.waitFor(() => expect(written()).toBe('{"id":1,"result":{}}\n'));
+  });
+
   it("hands invalid-but-parsable JSON up as a message, for the dispatcher to classify", async () => {
     const { input, messages } = await setup();
     input.write("[1,2]\n42\n");

@@ -23,10 +23,11 @@ export interface StdioServerTransportOptions {
 }
 
 export class StdioServerTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
+  readonly peerName = "the stdio client";
 
   private readonly input: Readable;
   private readonly writer: LineWriter;
@@ -52,7 +53,7 @@ export class StdioServerTransport implements Transport {
     this.stopReading = readLines(
       this.input,
       {
-        message: (value) => this.onmessage?.(value),
+        message: (value, text) => this.onmessage?.(value, text),
         frameError: (error) => reportFrameError(this, error),
         error: (error) => this.onerror?.(error),
         end: () => this.endInput(),
@@ -66,6 +67,26 @@ export class StdioServerTransport implements Transport {
     await this.writer.write(message);
   }
 
+  async sendSerialized(message: Uint8Array): Promise<void> {
+    if (this.closeCalled || this.outputFailed) throw connectionClosed();
+    await this.writer.writeSerialized(message);
+  }
+
+  /** Stops reading stdin (the peer's writes then wait in the pipe) until `resumeInput`. */
+  pauseInput(): void {
+    if (!this.inputEnded) this.input.pause();
+  }
+
+  resumeInput(): void {
+    if (!this.inputEnded) this.input.resume();
+  }
+
+  /** stdout belongs to the process and stays open; this connection just ends (no more input or output). */
+  abort(_reason: string): void {
+    this.outputFailed = true;
+    this.endInput();
+  }
+
   /**
    * Stops reading and waits for queued writes. stdout itself stays open: it belongs to the
    * process, and ending it would lose anything written after (e.g. by a shutdown hook).
@@ -74,7 +95,8 @@ export class StdioServerTransport implements Transport {
     if (this.closeCalled) return;
     this.closeCalled = true;
     this.endInput();
-    await this.writer.flush();
+    // After abort() nobody reads stdout: waiting for it to drain would wait forever.
+    if (!this.outputFailed) await this.writer.flush();
   }
 
   private readonly onOutputError = (error: Error): void => {

@@ -67,8 +67,8 @@ export class WebSocketListener {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<WebSocketTransport>();
-  /** Sockets that have not answered the latest ping. */
-  private readonly unanswered = new WeakSet<WebSocket>();
+  /** Sockets that have not answered the latest ping → frames written to them when it was sent. */
+  private readonly unanswered = new WeakMap<WebSocket, number>();
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private closing = false;
   private bound: ListeningAddress | undefined;
@@ -132,12 +132,17 @@ export class WebSocketListener {
     const interval = this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     if (interval <= 0 || this.heartbeat !== undefined) return;
     this.heartbeat = setInterval(() => {
-      for (const { socket } of this.connections) {
-        if (this.unanswered.has(socket)) {
+      for (const transport of this.connections) {
+        const socket = transport.socket;
+        const written = transport.framesWritten;
+        const before = this.unanswered.get(socket);
+        // A pong cannot be read while the server has stopped reading a client that is behind
+        // (outbound-queue.ts); that its socket keeps taking what it is sent proves it is there.
+        if (before !== undefined && !(socket.isPaused && written > before)) {
           socket.terminate();
           continue;
         }
-        this.unanswered.add(socket);
+        this.unanswered.set(socket, written);
         socket.ping();
       }
     }, interval);
@@ -169,7 +174,9 @@ export class WebSocketListener {
   private accept(ws: WebSocket, request: IncomingMessage): void {
     const closeTimeoutMs = this.options.closeTimeoutMs;
     const socketTransport = new WebSocketTransport(ws, closeTimeoutMs === undefined ? {} : { closeTimeoutMs });
-    const transport = new FrameLimitedTransport(socketTransport, this.options.maxPayload ?? DEFAULT_MAX_PAYLOAD_BYTES);
+    const remote = request.socket.remoteAddress;
+    const peerName = remote === undefined ? "a WebSocket client" : `${remote.includes(":") ? `[${remote}]` : remote}:${request.socket.remotePort ?? "?"}`;
+    const transport = new FrameLimitedTransport(socketTransport, this.options.maxPayload ?? DEFAULT_MAX_PAYLOAD_BYTES, peerName);
     this.connections.add(socketTransport);
     ws.once("close", () => this.connections.delete(socketTransport));
     ws.on("pong", () => this.unanswered.delete(ws));

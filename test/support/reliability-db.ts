@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
+import { SqliteQueueStore } from "../../server/store/index.js";
 
 export interface StoredQueueRow {
   queued_turn_id: string;
@@ -75,4 +76,17 @@ export function storedThread(path: string, threadId: string): Record<string, unk
   return withDatabase(path, (db) =>
     db.prepare<[string], Record<string, unknown>>("SELECT * FROM threads WHERE id = ?").get(threadId),
   );
+}
+
+/** How many thread leases the file holds (a thread loaded by a server holds one). */
+export function leaseCount(path: string): number {
+  return withDatabase(path, (db) => db.prepare("SELECT COUNT(*) FROM thread_leases").pluck().get() as number);
+}
+
+/** Creates a persisted thread in the file, as if a server had (no server has it loaded). */
+export async function persistThread(path: string, threadId: string): Promise<string> {
+  const store = await SqliteQueueStore.open({ path });
+  await store.createThread({ id: threadId });
+  await store.close();
+  return threadId;
 }

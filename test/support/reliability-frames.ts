@@ -131,6 +131,8 @@ export type FrameTemplate =
   | { readonly t: "scalarParams"; readonly params: JsonValue; readonly id: IdSpec }
   | { readonly t: "unknownMethod"; readonly method: string; readonly id: IdSpec; readonly params: JsonValue | undefined; readonly jsonrpc: boolean }
   | { readonly t: "call"; readonly method: number; readonly target: number; readonly mutation: Mutation; readonly id: IdSpec; readonly jsonrpc: boolean }
+  /** A registry call whose params text holds what JSON.parse would change: a repeated key or a number a double cannot keep. */
+  | { readonly t: "inexact"; readonly method: number; readonly target: number; readonly inject: string; readonly id: IdSpec; readonly jsonrpc: boolean }
   | { readonly t: "notification"; readonly method: string; readonly params: JsonValue | undefined; readonly jsonrpc: boolean }
   | { readonly t: "response"; readonly id: IdSpec | null; readonly error: boolean; readonly payload: JsonValue }
   | { readonly t: "resultAndError"; readonly id: IdSpec }
@@ -186,6 +188,17 @@ export const frameTemplate: fc.Arbitrary<FrameTemplate> = fc.oneof(
   {
     weight: 12,
     arbitrary: fc.record({ t: fc.constant("call" as const), method: fc.nat(), target: fc.nat(), mutation, id: idSpec, jsonrpc: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant("inexact" as const),
+      method: fc.nat(),
+      target: fc.nat(),
+      inject: fc.constantFrom('"fuzz":1e309,', '"fuzz":9007199254740993,', '"fuzz":-0,', '"fuzz":1e-400,', '"fuzz":[0.10000000000000001],', '"fuzz":1,"fuzz":1,', '"threadId":"x","threadId":"x",'),
+      id: idSpec,
+      jsonrpc: fc.boolean(),
+    }),
   },
   {
     weight: 3,
@@ -398,6 +411,16 @@ function buildUnbounded(template: FrameTemplate, ctx: FuzzContext): Built | null
     }
     case "call":
       return buildCall(template, makeId(template.id, n), ctx);
+    case "inexact": {
+      // Refused before anything else looks at it, whatever the method and params: -32602.
+      const request = CLIENT_REQUESTS[template.method % CLIENT_REQUESTS.length] as RegistryRequest;
+      const targets = [undefined, ...ctx.existingThreadIds];
+      const params = baseParams(request.method, targets[template.target % targets.length]);
+      const id = makeId(template.id, n);
+      const base = JSON.stringify({ ...(template.jsonrpc ? { jsonrpc: "2.0" } : {}), id, method: request.method, params: isPlainObject(params) ? params : {} });
+      const bytes = Buffer.from(base.replace('"params":{', `"params":{${template.inject}`), "utf8");
+      return { label: `inexact ${request.method} ${template.inject}`, bytes, expected: { kind: "by-id", id, jsonrpc: template.jsonrpc, codes: [-32602], resultAllowed: false } };
+    }
     case "notification": {
       const message: Record<string, unknown> = { method: template.method };
       if (template.params !== undefined) message.params = template.params;
@@ -584,4 +607,8 @@ export function checkAnswers(frames: readonly FuzzFrame[], answers: readonly Rec
 function brief(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+function isPlainObject(value: unknown): value is Record<string, JsonValue> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

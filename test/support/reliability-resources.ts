@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeEach } from "vitest";
 import { startStdioClient } from "./reliability-server.js";
-import { TempDir } from "./server-process.js";
+import { persistThread } from "./reliability-db.js";
+import { TempDir, WebSocketServerProcess } from "./server-process.js";
 import type { TestClient } from "./test-client.js";
 
 /**
@@ -37,3 +38,29 @@ export function useTestResources(): {
   };
 }
 
+
+/**
+ * Per test: WebSocket server processes, each on its own database in its own folder (optionally
+ * with a persisted thread no server has loaded), stopped and removed when the test ends.
+ */
+export function useWebSocketServers(): {
+  start(args: readonly string[], thread?: string): Promise<{ server: WebSocketServerProcess; dbPath: string; scenario: { url: string; pid: number } }>;
+} {
+  const dirs: TempDir[] = [];
+  const servers: WebSocketServerProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+    for (const dir of dirs.splice(0)) dir.dispose();
+  });
+  return {
+    async start(args, thread) {
+      const dir = new TempDir();
+      dirs.push(dir);
+      const dbPath = dir.file("queue.sqlite");
+      if (thread !== undefined) await persistThread(dbPath, thread);
+      const server = await WebSocketServerProcess.start(dbPath, ["--log-level", "warn", ...args]);
+      servers.push(server);
+      return { server, dbPath, scenario: { url: server.url, pid: server.child.pid as number } };
+    },
+  };
+}

@@ -73,6 +73,25 @@ export class RawWebSocketPeer {
     return this.socket.readyState === WebSocket.OPEN;
   }
 
+  /** Stops reading the socket (what the server sends piles up in the kernel, then in the server). */
+  stopReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
+  /** Bytes this side has queued but not yet handed to the kernel. */
+  get unsentBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  /** Drops the connection without a closing handshake, as a crashed or vanished client does. */
+  terminate(): void {
+    this.socket.terminate();
+  }
+
   close(): void {
     this.socket.close();
   }

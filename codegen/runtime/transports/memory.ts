@@ -10,7 +10,7 @@ import type { JsonRpcMessage } from "../jsonrpc.js";
 import { reportFrameError, type Transport } from "../transport.js";
 
 export class MemoryTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -42,10 +42,17 @@ export class MemoryTransport implements Transport {
   }
 
   async send(message: JsonRpcMessage): Promise<void> {
+    return this.sendText(JSON.stringify(message));
+  }
+
+  async sendSerialized(message: Uint8Array): Promise<void> {
+    return this.sendText(new TextDecoder().decode(message));
+  }
+
+  private async sendText(json: string): Promise<void> {
     if (this.closed) throw connectionClosed();
-    const text = JSON.stringify(message);
-    this.sent.push(JSON.parse(text) as JsonRpcMessage);
-    this.peer?.receiveText(text);
+    this.sent.push(JSON.parse(json) as JsonRpcMessage);
+    this.peer?.receiveText(json);
   }
 
   /**
@@ -81,7 +88,7 @@ export class MemoryTransport implements Transport {
 
   private deliver(text: string): void {
     deliverText(text, {
-      message: (value) => this.onmessage?.(value),
+      message: (value, text) => this.onmessage?.(value, text),
       frameError: (error) => reportFrameError(this, error),
     });
   }

@@ -29,7 +29,7 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 const DEFAULT_STDERR_LIMIT = 64 * 1024;
 
 export class StdioChildTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -100,7 +100,7 @@ export class StdioChildTransport implements Transport {
     readLines(
       child.stdout!,
       {
-        message: (value) => this.onmessage?.(value),
+        message: (value, text) => this.onmessage?.(value, text),
         frameError: (error) => reportFrameError(this, error),
         error: (error) => this.onerror?.(error),
         end: () => {},

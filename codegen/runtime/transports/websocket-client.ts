@@ -34,7 +34,7 @@ export class WebSocketUpgradeError extends Error {
 }
 
 export class WebSocketClientTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -59,7 +59,7 @@ export class WebSocketClientTransport implements Transport {
       socket,
       this.options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: this.options.closeTimeoutMs },
     );
-    inner.onmessage = (message) => this.onmessage?.(message);
+    inner.onmessage = (message, text) => this.onmessage?.(message, text);
     inner.onframeerror = (error) => (this.onframeerror ? this.onframeerror(error) : this.onerror?.(error));
     inner.onerror = (error) => this.onerror?.(error);
     inner.onclose = () => this.onclose?.();

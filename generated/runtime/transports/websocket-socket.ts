@@ -20,7 +20,7 @@ export interface WebSocketTransportOptions {
 }
 
 export class WebSocketTransport implements Transport {
-  onmessage?: (message: unknown) => void;
+  onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
@@ -28,6 +28,8 @@ export class WebSocketTransport implements Transport {
   readonly socket: WebSocket;
   private readonly closeTimeoutMs: number;
   private started = false;
+  private inputPaused = false;
+  private written = 0;
   private closeNotified = false;
   private readonly closedPromise: Promise<void>;
 
@@ -53,20 +55,53 @@ export class WebSocketTransport implements Transport {
         return;
       }
       deliverText(rawDataToString(data), {
-        message: (value) => this.onmessage?.(value),
+        message: (value, text) => this.onmessage?.(value, text),
         frameError: (error) => reportFrameError(this, error),
       });
     });
-    this.socket.resume();
+    if (!this.inputPaused) this.socket.resume();
     void this.closedPromise.then(() => this.notifyClose());
   }
 
   send(message: JsonRpcMessage): Promise<void> {
     if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
-    const text = JSON.stringify(message);
+    return this.sendFrame(JSON.stringify(message));
+  }
+
+  /** Frames the socket has taken so far (written to the kernel): the peer is reading. */
+  get framesWritten(): number {
+    return this.written;
+  }
+
+  sendSerialized(message: Uint8Array): Promise<void> {
+    return this.sendFrame(message);
+  }
+
+  /** One text frame; resolves once ws has handed it to the socket (its write callback). */
+  private sendFrame(data: string | Uint8Array): Promise<void> {
+    if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
     return new Promise((resolve, reject) => {
-      this.socket.send(text, (error) => (error ? reject(error) : resolve()));
+      this.socket.send(data, { binary: false }, (error) => {
+        if (error) return reject(error);
+        this.written += 1;
+        resolve();
+      });
     });
+  }
+
+  pauseInput(): void {
+    this.inputPaused = true;
+    this.socket.pause();
+  }
+
+  resumeInput(): void {
+    this.inputPaused = false;
+    // Before start() the socket stays paused: start() resumes it.
+    if (this.started) this.socket.resume();
+  }
+
+  abort(_reason: string): void {
+    this.socket.terminate();
   }
 
   /** Closes with 1000 (or the given code); drops the socket if the peer does not answer. */

@@ -18,7 +18,8 @@ export function threadQueueListHandler(runtime: ServerRuntime) {
       if (afterOrder === null) throw invalidRequest(`invalid cursor: ${params.cursor}`);
     }
     const limit = Math.min(Math.max(params.limit ?? DEFAULT_LIST_LIMIT, 1), MAX_LIST_LIMIT);
-    const page = await runtime.store.listVisibleQueuedTurnsPage(threadId, { afterOrder, limit });
+    // Ends early (with a cursor) before a row that would pass --max-page-bytes; a first row larger than that comes alone.
+    const page = await runtime.store.listVisibleQueuedTurnsPage(threadId, { afterOrder, limit, maxBytes: runtime.options.maxPageBytes });
     const last = page.rows.at(-1);
     return {
       data: page.rows.map(toQueuedTurn),

@@ -1,13 +1,14 @@
 import { invalidRequest } from "../../../generated/runtime/errors.js";
 import type { TurnStartParams, TurnStartResponse } from "../../../generated/types/v2/index.js";
 import type { ServerRuntime } from "../../runtime.js";
-import { assertInputWithinLimit } from "../../turns/input-limit.js";
+import { assertInputWithinLimit, assertParamsWithinLimit } from "../../turns/input-limit.js";
 import { TurnStartError } from "../../turns/turn-runner.js";
 
 export function turnStartHandler(runtime: ServerRuntime) {
   return async (params: TurnStartParams): Promise<TurnStartResponse> => {
     const thread = runtime.threads.requireLoaded(params.threadId);
     assertInputWithinLimit(params.input, runtime.options.maxInputChars);
+    assertParamsWithinLimit(JSON.stringify(params), runtime.options.maxTurnParamsBytes);
     // A thread's turns run where its queue is dispatched, so that "idle" means idle everywhere.
     if (!(await runtime.queue.ensureLease(thread))) {
       throw invalidRequest(`thread ${thread.id} is active on another server instance; start its turns there`);

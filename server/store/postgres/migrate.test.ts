@@ -14,6 +14,7 @@ describe("PostgreSQL migration files", () => {
       [3, "one_dispatching_per_thread"],
       [4, "thread_queue_version"],
       [5, "thread_leases"],
+      [6, "thread_queue_bytes"],
     ]);
   });
 });
@@ -34,6 +35,7 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
       { version: 3, name: "one_dispatching_per_thread" },
       { version: 4, name: "thread_queue_version" },
       { version: 5, name: "thread_leases" },
+      { version: 6, name: "thread_queue_bytes" },
     ]);
     const columns = await query<{ column_name: string; data_type: string; is_nullable: string }>(
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns
@@ -50,6 +52,8 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
       ["failure_jsonb", "jsonb", "YES"],
       ["created_at_ms", "bigint", "NO"],
       ["updated_at_ms", "bigint", "NO"],
+      // Migration 0006: each row's size, for the list page budget (PostgreSQL only).
+      ["turn_start_params_bytes", "bigint", "NO"],
     ]);
     const constraints = await query<{ contype: string; definition: string }>(
       `SELECT contype, pg_get_constraintdef(oid) AS definition FROM pg_constraint

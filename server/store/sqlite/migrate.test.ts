@@ -20,13 +20,14 @@ describe("migrations", () => {
     }
   }
 
-  it("are numbered 1, 2, 3… and the newest is 5", () => {
+  it("are numbered 1, 2, 3… and the newest is 6", () => {
     expect(loadMigrations().map((migration) => [migration.version, migration.name])).toEqual([
       [1, "threads"],
       [2, "thread_queued_turns"],
       [3, "one_dispatching_per_thread"],
       [4, "thread_queue_version"],
       [5, "thread_leases"],
+      [6, "thread_queue_bytes"],
     ]);
   });
 
@@ -35,7 +36,7 @@ describe("migrations", () => {
     expect(store.schemaVersion).toBe(NEWEST);
     await store.close();
     inspect((raw) => {
-      expect(raw.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2, 3, 4, 5]);
+      expect(raw.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2, 3, 4, 5, 6]);
       expect(raw.prepare("SELECT name FROM pragma_table_info('thread_queued_turns') ORDER BY cid").pluck().all()).toEqual([
         "queued_turn_id",
         "thread_id",

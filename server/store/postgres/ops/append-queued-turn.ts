@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
-import { QueueStoreError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
+import { QueueStoreError, QueueTooLargeError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
+import { positiveLimitOrNull } from "../../store-limits.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, type QueuedTurnRow } from "../rows.js";
 import { lockThread } from "./lock-thread.js";
 import { run, statement, withJsonInput, type OpContext } from "./op-context.js";
@@ -12,8 +13,15 @@ import { QUEUE_CHANGED_CHANNEL, withQueueVersionBump } from "./queue-version.js"
  * row count is at most the span) and counts rows — stopping at the limit — only when the span
  * reaches it (as SQLite does): counting first cost O(queue length) per append, ~2,400 → 1,200
  * adds/s over 6,000 rows. The OR's later arms are initplans, run only when reached. The version
- * bump and its NOTIFY ride in the same statement. No row inserted means the queue is full.
+ * bump and its NOTIFY ride in the same statement. No row inserted means the queue is full. The
+ * byte limit is one lookup of `threads.queue_bytes`, which a trigger keeps (migration 0006).
  */
+/** Only after a refusal: which limit refused it. */
+const BYTES_NEEDED = statement(
+  "append_queued_turn_bytes_needed",
+  "SELECT (SELECT queue_bytes FROM threads WHERE id = $1) AS held, octet_length($2::jsonb::text)::bigint AS row",
+);
+
 const INSERT = statement(
   "append_queued_turn",
   withQueueVersionBump(
@@ -24,12 +32,14 @@ const INSERT = statement(
    SELECT $1, $2, $3::jsonb,
           COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = $2), -1) + 1,
           'pending', NULL, NULL, $5, $5
-   WHERE $4::bigint IS NULL
+   WHERE ($4::bigint IS NULL
       OR COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = $2)
                 - (SELECT MIN(queue_order) FROM thread_queued_turns WHERE thread_id = $2) + 1, 0) < $4::bigint
       OR (SELECT COUNT(*) FROM (
             SELECT 1 FROM thread_queued_turns WHERE thread_id = $2 LIMIT $4::bigint
-          ) AS counted) < $4::bigint
+          ) AS counted) < $4::bigint)
+     AND ($8::bigint IS NULL
+      OR COALESCE((SELECT queue_bytes FROM threads WHERE id = $2), 0) + octet_length($3::jsonb::text) <= $8::bigint)
    RETURNING ${QUEUED_TURN_COLUMNS}`,
     "$2",
     "$6",
@@ -44,17 +54,21 @@ export async function appendQueuedTurn(
   options: AppendQueuedTurnOptions = {},
 ): Promise<QueuedTurnRecord> {
   const { db, now } = context;
-  const maxRows = options.maxQueueLength ?? null;
-  if (maxRows !== null && (!Number.isSafeInteger(maxRows) || maxRows < 1)) {
-    throw new QueueStoreError("invalid_argument", `maxQueueLength must be a positive integer, got ${maxRows}`);
-  }
+  const maxRows = positiveLimitOrNull("maxQueueLength", options.maxQueueLength);
+  const maxBytes = positiveLimitOrNull("maxQueueBytes", options.maxQueueBytes);
   if (!(await lockThread(db, threadId))) {
     throw new QueueStoreError("thread_not_found", `thread not found: ${threadId}`);
   }
   const { rows } = await withJsonInput("turn start params", () =>
-    run<QueuedTurnRow>(db, INSERT, [uuidv7(), threadId, turnStartParamsJson, maxRows, now(), QUEUE_CHANGED_CHANNEL, context.origin]),
+    run<QueuedTurnRow>(db, INSERT, [uuidv7(), threadId, turnStartParamsJson, maxRows, now(), QUEUE_CHANGED_CHANNEL, context.origin, maxBytes]),
   );
   const row = rows[0];
-  if (!row) throw new QueueStoreError("queue_full", `thread queue is full (${maxRows} queued turns): ${threadId}`);
+  if (!row) {
+    if (maxBytes !== null) {
+      const needed = (await run<{ held: number | null; row: number }>(db, BYTES_NEEDED, [threadId, turnStartParamsJson])).rows[0];
+      if (needed !== undefined && (needed.held ?? 0) + needed.row > maxBytes) throw new QueueTooLargeError(needed.held ?? 0, needed.row, maxBytes, threadId);
+    }
+    throw new QueueStoreError("queue_full", `thread queue is full (${maxRows} queued turns): ${threadId}`);
+  }
   return toQueuedTurnRecord(row);
 }

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
-import { QueueStoreError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
+import { QueueStoreError, QueueTooLargeError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
+import { positiveLimitOrNull } from "../../store-limits.js";
 import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, type QueuedTurnRow } from "../rows.js";
 import { isMalformedJsonError, sqliteErrorCode, type OpContext } from "./op-context.js";
 import { prepareBumpQueueVersion, type BumpQueueVersion } from "./queue-version.js";
@@ -9,6 +10,7 @@ interface Params {
   threadId: string;
   params: string;
   maxRows: number | null;
+  maxBytes: number | null;
   now: number;
 }
 
@@ -25,37 +27,46 @@ export type AppendQueuedTurn = (
  * the row count is at most the span): only when the span reaches the limit (a full queue, or
  * gaps left by deletes) are rows counted, and that count stops at the limit. Counting first
  * cost O(queue length) per append — 5.6 ms at 100,000 rows (bench: queue-add-durable). No row
- * inserted means the queue is full; an unknown thread fails the foreign key.
+ * inserted means the queue is full; an unknown thread fails the foreign key. The byte limit is
+ * one lookup of `threads.queue_bytes`, which triggers keep (migration 0006).
  */
 export function prepareAppendQueuedTurn(
   context: OpContext,
   bumpVersion: BumpQueueVersion = prepareBumpQueueVersion(context),
 ): AppendQueuedTurn {
   const { db, now } = context;
+  // MATERIALIZED: the params are converted to JSONB once, for the row and for the byte check.
   const insert = db.prepare<Params, QueuedTurnRow>(`
+    WITH params(jsonb) AS MATERIALIZED (SELECT jsonb(@params))
     INSERT INTO thread_queued_turns (
       queued_turn_id, thread_id, turn_start_params_jsonb, queue_order, state,
       dispatch_turn_id, failure_jsonb, created_at_ms, updated_at_ms
     )
-    SELECT @id, @threadId, jsonb(@params),
+    SELECT @id, @threadId, params.jsonb,
            COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId), -1) + 1,
            'pending', NULL, NULL, @now, @now
-    WHERE @maxRows IS NULL
+    FROM params
+    WHERE (@maxRows IS NULL
        OR COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId)
                  - (SELECT MIN(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId) + 1, 0) < @maxRows
        OR (SELECT COUNT(*) FROM (
              SELECT 1 FROM thread_queued_turns WHERE thread_id = @threadId LIMIT COALESCE(@maxRows, -1)
-           )) < @maxRows
+           )) < @maxRows)
+      AND (@maxBytes IS NULL
+       OR COALESCE((SELECT queue_bytes FROM threads WHERE id = @threadId), 0) + length(params.jsonb) <= @maxBytes)
     RETURNING ${QUEUED_TURN_COLUMNS}`);
 
+  // Only after a refusal: which limit refused it.
+  const bytesNeeded = db.prepare<{ threadId: string; params: string }, { held: number | null; row: number }>(
+    "SELECT (SELECT queue_bytes FROM threads WHERE id = @threadId) AS held, length(jsonb(@params)) AS row",
+  );
+
   return (threadId, turnStartParamsJson, options = {}) => {
-    const maxRows = options.maxQueueLength ?? null;
-    if (maxRows !== null && (!Number.isSafeInteger(maxRows) || maxRows < 1)) {
-      throw new QueueStoreError("invalid_argument", `maxQueueLength must be a positive integer, got ${maxRows}`);
-    }
+    const maxRows = positiveLimitOrNull("maxQueueLength", options.maxQueueLength);
+    const maxBytes = positiveLimitOrNull("maxQueueBytes", options.maxQueueBytes);
     let row: QueuedTurnRow | undefined;
     try {
-      row = insert.get({ id: uuidv7(), threadId, params: turnStartParamsJson, maxRows, now: now() });
+      row = insert.get({ id: uuidv7(), threadId, params: turnStartParamsJson, maxRows, maxBytes, now: now() });
     } catch (error) {
       if (sqliteErrorCode(error) === "SQLITE_CONSTRAINT_FOREIGNKEY") {
         throw new QueueStoreError("thread_not_found", `thread not found: ${threadId}`, { cause: error });
@@ -66,6 +77,10 @@ export function prepareAppendQueuedTurn(
       throw error;
     }
     if (!row) {
+      const needed = maxBytes === null ? undefined : bytesNeeded.get({ threadId, params: turnStartParamsJson });
+      if (needed !== undefined && maxBytes !== null && (needed.held ?? 0) + needed.row > maxBytes) {
+        throw new QueueTooLargeError(needed.held ?? 0, needed.row, maxBytes, threadId);
+      }
       throw new QueueStoreError("queue_full", `thread queue is full (${maxRows} queued turns): ${threadId}`);
     }
     bumpVersion(threadId);

@@ -1,5 +1,4 @@
 import { QueueStoreError, REORDER_MISMATCH_MESSAGE, type QueuedTurnRecord } from "../../queue-store.js";
-import { VISIBLE_STATES_SQL } from "../rows.js";
 import type { ListVisibleQueuedTurns } from "./list-visible-queued-turns.js";
 import type { OpContext } from "./op-context.js";
 import type { BumpQueueVersion } from "./queue-version.js";
@@ -12,38 +11,39 @@ export type ReorderQueuedTurns = (threadId: string, queuedTurnIds: readonly stri
  * (thread_id, queue_order) is checked row by row, so the rows are first moved to distinct
  * negative positions (appends never produce negatives) and then to their final ones.
  * Runs inside the caller's transaction (the batcher's savepoint).
+ *
+ * Each row is placed by its primary key: O(N log N). Placing them all with one UPDATE … FROM
+ * json_each(placements) made SQLite scan the placements once per row — O(N²), 23 s for 10,000
+ * rows with the event loop blocked. Visible means "not the dispatching row" (its rowid from the
+ * partial index), so the state column, stored past the params, is never read.
  */
 export function prepareReorderQueuedTurns(
   { db, now }: OpContext,
   list: ListVisibleQueuedTurns,
   bumpVersion: BumpQueueVersion,
 ): ReorderQueuedTurns {
-  const visible = db.prepare<[string], { queued_turn_id: string; queue_order: number }>(`
+  const visible = db.prepare<{ threadId: string }, { queued_turn_id: string; queue_order: number }>(`
     SELECT queued_turn_id, queue_order FROM thread_queued_turns
-    WHERE thread_id = ? AND state IN ${VISIBLE_STATES_SQL}
+    WHERE thread_id = @threadId AND ${NOT_DISPATCHING}
     ORDER BY queue_order ASC`);
-  const moveAside = db.prepare<[string]>(`
+  const moveAside = db.prepare<{ threadId: string }>(`
     UPDATE thread_queued_turns SET queue_order = -1 - queue_order
-    WHERE thread_id = ? AND state IN ${VISIBLE_STATES_SQL}`);
-  // @placements is a JSON array of [queued_turn_id, queue_order] pairs.
-  const place = db.prepare<{ threadId: string; placements: string; now: number }>(`
-    UPDATE thread_queued_turns
-    SET queue_order = placement.queue_order, updated_at_ms = @now
-    FROM (
-      SELECT value ->> 0 AS queued_turn_id, value ->> 1 AS queue_order FROM json_each(@placements)
-    ) AS placement
-    WHERE thread_queued_turns.queued_turn_id = placement.queued_turn_id
-      AND thread_queued_turns.thread_id = @threadId
-      AND thread_queued_turns.state IN ${VISIBLE_STATES_SQL}`);
+    WHERE thread_id = @threadId AND ${NOT_DISPATCHING}`);
+  const place = db.prepare<{ id: string; threadId: string; order: number; now: number }>(`
+    UPDATE thread_queued_turns SET queue_order = @order, updated_at_ms = @now
+    WHERE queued_turn_id = @id AND thread_id = @threadId`);
 
   return (threadId, queuedTurnIds) => {
-    const current = visible.all(threadId);
+    const current = visible.all({ threadId });
     if (!isPermutationOf(queuedTurnIds, current.map((row) => row.queued_turn_id))) {
       throw new QueueStoreError("reorder_mismatch", REORDER_MISMATCH_MESSAGE);
     }
-    const placements = queuedTurnIds.map((id, index) => [id, current[index]?.queue_order]);
-    moveAside.run(threadId);
-    const placed = place.run({ threadId, placements: JSON.stringify(placements), now: now() }).changes;
+    moveAside.run({ threadId });
+    const at = now();
+    let placed = 0;
+    queuedTurnIds.forEach((id, index) => {
+      placed += place.run({ id, threadId, order: current[index]?.queue_order ?? 0, now: at }).changes;
+    });
     if (placed !== current.length) {
       throw new Error(`reorder placed ${placed} of ${current.length} queued turns`);
     }
@@ -51,6 +51,9 @@ export function prepareReorderQueuedTurns(
     return list.all(threadId);
   };
 }
+
+/** Every row of the thread but its dispatching one (at most one: a partial unique index). */
+const NOT_DISPATCHING = "rowid IS NOT (SELECT rowid FROM thread_queued_turns WHERE thread_id = @threadId AND state = 'dispatching')";
 
 function isPermutationOf(requested: readonly string[], visibleIds: readonly string[]): boolean {
   if (requested.length !== visibleIds.length) return false;

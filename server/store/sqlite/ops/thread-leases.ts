@@ -34,13 +34,15 @@ export function prepareThreadLeaseOps(
       expires_at_ms = excluded.expires_at_ms,
       acquired_at_ms = CASE WHEN thread_leases.owner_id = excluded.owner_id
                             THEN thread_leases.acquired_at_ms ELSE excluded.acquired_at_ms END`);
+  // `+owner_id` keeps the owner index out: probing the primary key once per id costs
+  // O(ids · log N); walking the owner's index costs O(all its leases) for every batch.
   const renew = db.prepare<{ owner: string; ids: string; expires: number }, { thread_id: string }>(`
     UPDATE thread_leases SET expires_at_ms = @expires
-    WHERE owner_id = @owner AND thread_id IN (SELECT value FROM json_each(@ids))
+    WHERE thread_id IN (SELECT value FROM json_each(@ids)) AND +owner_id = @owner
     RETURNING thread_id`);
   const release = db.prepare<{ owner: string; ids: string }>(`
     DELETE FROM thread_leases
-    WHERE owner_id = @owner AND thread_id IN (SELECT value FROM json_each(@ids))`);
+    WHERE thread_id IN (SELECT value FROM json_each(@ids)) AND +owner_id = @owner`);
 
   return {
     acquire(threadId, request) {
