@@ -5,7 +5,8 @@ import type { Emitter } from "../model/model.js";
 import { applyPlan } from "./apply-plan.js";
 import { isGeneratedContent } from "./generated-marker.js";
 import { checkRecordSettings, inputsDigest, provenUpToDate, recordUpToDate, type CheckRequest } from "./check-record.js";
-import { defaultOutDir, defaultSchemaPath, helpText, parseCliArgs, type CliOptions } from "./options.js";
+import { helpText, parseCliArgs, type CliOptions } from "./options.js";
+import { codegenCommand, modelForHeaders } from "./provenance.js";
 import { isUpToDate, planOutput } from "./output-plan.js";
 import { OutputNotADirectoryError, readOutputTree } from "./output-tree.js";
 import { runEmitters } from "./run-emitters.js";
@@ -78,7 +79,9 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   }
   for (const warning of loaded.warnings) io.stderr(`warning: ${formatSchemaError(warning)}\n`);
   const kit = toolkit ?? (await defaultToolkit(options));
-  const model = loaded.model;
+  // Messages name paths as the user gave them; headers name them from the project folder.
+  const model = modelForHeaders(loaded.model, options, io.cwd);
+  const sourceLabel = loaded.model.sourceLabel;
 
   if (options.scaffold !== undefined) {
     const directory = path.resolve(io.cwd, options.scaffold);
@@ -104,11 +107,11 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   }
   const plan = planOutput(files, existing);
 
-  const verified = { fileCount: files.length, sourceLabel: model.sourceLabel };
+  const verified = { fileCount: files.length, sourceLabel };
   if (options.check) {
     if (isUpToDate(plan)) {
       if (records !== undefined) await recordUpToDate(request, records, inputsBefore, existing, verified);
-      io.stdout(upToDateMessage(outLabel, files.length, model.sourceLabel));
+      io.stdout(upToDateMessage(outLabel, files.length, sourceLabel));
       return ExitCode.ok;
     }
     const { driftDiff, driftSummary } = await import("./drift-report.js");
@@ -138,7 +141,7 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   for (const stale of plan.remove) io.stdout(`removed stale ${outLabel}/${stale.path}\n`);
   const written = plan.create.length + plan.update.length;
   io.stdout(
-    `codegen: ${outLabel}: ${written} written, ${plan.unchanged.length} unchanged, ${plan.remove.length} removed (from ${model.sourceLabel}).\n`,
+    `codegen: ${outLabel}: ${written} written, ${plan.unchanged.length} unchanged, ${plan.remove.length} removed (from ${sourceLabel}).\n`,
   );
   return ExitCode.ok;
 }
@@ -153,12 +156,7 @@ function upToDateMessage(outLabel: string, fileCount: number, sourceLabel: strin
   return `codegen --check: ${outLabel} is up to date (${fileCount} generated files from ${sourceLabel}).\n`;
 }
 
-/** The command that brings the output up to date, repeating only non-default flags. */
+/** The command that brings the output up to date from the user's working directory, repeating only non-default flags. */
 function regenerateCommand(options: CliOptions): string {
-  const flags: string[] = [];
-  if (options.schema !== defaultSchemaPath) flags.push(`--schema ${options.schema}`);
-  if (options.out !== defaultOutDir) flags.push(`--out ${options.out}`);
-  if (options.registry !== undefined) flags.push(`--registry ${options.registry}`);
-  if (options.defaultedParams !== "required") flags.push(`--defaulted-params ${options.defaultedParams}`);
-  return flags.length > 0 ? `npm run codegen -- ${flags.join(" ")}` : "npm run codegen";
+  return codegenCommand(options, (given) => given, true);
 }

@@ -77,9 +77,16 @@ export interface ProtocolModel {
   readonly methods: readonly MethodSpec[];
   /**
    * How the source is named in generated headers: the --schema argument as given,
-   * relative to the working directory with "/" separators (e.g. "schema").
+   * relative to the working directory with "/" separators (e.g. "schema"). The CLI rebases
+   * it (and every `source.file`) onto the project folder, so headers do not depend on the
+   * working directory.
    */
   readonly sourceLabel: string;
+  /**
+   * The command generated headers give for regenerating the output; absent, the bare
+   * `npx thread-queue-codegen`. The CLI sets it from its command line (codegen/cli/provenance.ts).
+   */
+  readonly regenerateCommand?: string;
 }
 
 /** One output file of an emitter: a path relative to the output directory ("/" separators). */

@@ -33,9 +33,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 export interface ConnectionOptions {
   /** Per-request default; 0 or Infinity waits forever. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Send `"jsonrpc": "2.0"` on outgoing requests and notifications (Codex does not). */
-  sendJsonrpcMember?: boolean;
+  sendJsonrpcMember?: boolean | undefined;
 }
 
 export interface RequestOptions {

@@ -29,11 +29,11 @@ export interface Transport {
   send(message: JsonRpcMessage): Promise<void>;
   close(): Promise<void>;
   /** A parsed JSON value, not yet classified (see `classifyMessage`). */
-  onmessage?: (message: unknown) => void;
+  onmessage?: ((message: unknown) => void) | undefined;
   /** A frame that could not be turned into a JSON value; `error` is the answer to send. */
-  onframeerror?: (error: RpcError) => void;
-  onerror?: (error: Error) => void;
-  onclose?: () => void;
+  onframeerror?: ((error: RpcError) => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onclose?: (() => void) | undefined;
 }
 
 /** Routes a frame error to `onframeerror`, or to `onerror` when nobody answers frames. */

@@ -66,7 +66,7 @@ export class WebSocketListener {
   private readonly options: WebSocketListenerOptions;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
-  private readonly connections = new Set<WebSocketTransport>();
+  private readonly connections = new Set<WebSocketTransport<WebSocket>>();
   /** Sockets that have not answered the latest ping. */
   private readonly unanswered = new WeakSet<WebSocket>();
   private heartbeat: ReturnType<typeof setInterval> | undefined;

@@ -28,8 +28,8 @@ export const FORMATS_BINDING = "protocolFormats";
 export interface CompiledValidators {
   /** ajv's standalone ESM source, exactly as ajv printed it. */
   readonly source: string;
-  /** Export name in `source` per type, in model order. */
-  readonly exports: readonly { readonly type: NamedType; readonly exportName: string }[];
+  /** Export name in `source` per type, in model order, and the name of ajv's function it exports. */
+  readonly exports: readonly { readonly type: NamedType; readonly exportName: string; readonly functionName: string }[];
   /** The formats the model uses, sorted by name. */
   readonly formats: readonly KnownFormat[];
 }
@@ -39,24 +39,24 @@ export function compileValidators(model: ProtocolModel): CompiledValidators {
   const ajv = createAjv(formats);
   ajv.addSchema(bundleSchema(model.types, (keyword) => ajv.RULES.keywords[keyword] === true));
 
-  const names = new ModuleNames("validators/standalone.js");
+  const names = new ModuleNames("validators/standalone.ts");
   const refs: Record<string, string> = {};
   const exports = model.types.map((type) => {
     assertTypeNames(type);
     const exportName = names.claim(standaloneExportName(type), `type "${type.id}"`);
     const ref = `${BUNDLE_ID}#/definitions/${type.id}`;
-    compileOne(ajv, ref, type);
+    const functionName = compileOne(ajv, ref, type);
     refs[exportName] = ref;
-    return { type, exportName };
+    return { type, exportName, functionName };
   });
   return { source: standalone.default(ajv, refs), exports, formats };
 }
 
 // Compiling here, one type at a time, lets an error name the type (ajv's own message names
 // only a path inside the bundle); standaloneCode then reuses the compiled functions.
-function compileOne(ajv: Ajv, ref: string, type: NamedType): void {
+function compileOne(ajv: Ajv, ref: string, type: NamedType): string {
   try {
-    ajv.getSchema(ref);
+    return String(ajv.getSchema(ref)?.source?.validateName);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`type "${type.id}" (${type.source.file}): ajv cannot compile its schema: ${reason}`, { cause: error });
