@@ -1,7 +1,7 @@
 import path from "node:path";
 import { formatSchemaError } from "../errors.js";
 import { displayPath } from "../load/paths.js";
-import type { Emitter } from "../model/model.js";
+import type { DeferredEmitter, Emitter } from "../model/model.js";
 import { applyPlan } from "./apply-plan.js";
 import { isGeneratedContent } from "./generated-marker.js";
 import { checkRecordSettings, inputsDigest, provenUpToDate, recordUpToDate, type CheckRequest } from "./check-record.js";
@@ -21,7 +21,7 @@ export interface CliIo {
 
 /** The emitters to run; injectable so tests do not depend on the real emitters. */
 export interface Toolkit {
-  readonly emitters: readonly Emitter[];
+  readonly emitters: readonly (Emitter | DeferredEmitter)[];
   /** The scaffold for a target folder and the output folder its stubs import from. */
   readonly scaffoldEmitter: (scaffoldDir: string, outDir: string) => Emitter;
 }
@@ -87,14 +87,14 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     const directory = path.resolve(io.cwd, options.scaffold);
     const label = displayPath(directory, io.cwd);
     const emitter = kit.scaffoldEmitter(directory, path.resolve(io.cwd, options.out));
-    const outcome = await writeScaffold(directory, runEmitters([emitter], model));
+    const outcome = await writeScaffold(directory, await runEmitters([emitter], model));
     for (const file of outcome.written) io.stdout(`wrote ${label}/${file}\n`);
     for (const file of outcome.kept) io.stdout(`kept ${label}/${file} (exists; scaffold never overwrites)\n`);
     io.stdout(`codegen --scaffold: ${outcome.written.length} written, ${outcome.kept.length} kept in ${label}.\n`);
     return ExitCode.ok;
   }
 
-  const files = runEmitters(kit.emitters, model);
+  const files = await runEmitters(kit.emitters, model);
   const outDir = path.resolve(io.cwd, options.out);
   const outLabel = displayPath(outDir, io.cwd);
   let existing;
@@ -149,7 +149,10 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
 // Imported on demand so `--help` and schema errors do not pay for loading every emitter.
 async function defaultToolkit(options: CliOptions): Promise<Toolkit> {
   const { emittersWith, scaffoldEmitterFor } = await import("../emit/index.js");
-  return { emitters: emittersWith({ defaultedParams: options.defaultedParams }), scaffoldEmitter: scaffoldEmitterFor };
+  const { emitValidatorsInWorker } = await import("../emit/validators/index.js");
+  // ajv's compile runs in a worker thread while the other emitters print TypeScript.
+  const emitters = emittersWith({ defaultedParams: options.defaultedParams }).map((emit) => (emit === emitValidatorsInWorker.replaces ? emitValidatorsInWorker : emit));
+  return { emitters, scaffoldEmitter: scaffoldEmitterFor };
 }
 
 function upToDateMessage(outLabel: string, fileCount: number, sourceLabel: string): string {

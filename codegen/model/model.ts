@@ -98,6 +98,16 @@ export interface GeneratedFile {
 /** Every emitter is one function from the model to files; it must be deterministic. */
 export type Emitter = (model: ProtocolModel) => GeneratedFile[];
 
+/**
+ * An emitter whose work runs elsewhere (a worker thread) while the others run: `start`
+ * gives the very files `replaces` would, later. The CLI starts these first.
+ */
+export interface DeferredEmitter {
+  readonly name: string;
+  readonly replaces: Emitter;
+  readonly start: (model: ProtocolModel) => Promise<GeneratedFile[]>;
+}
+
 /** The normal-form $ref for a type id. */
 export function refForType(id: TypeId): string {
   return `#/definitions/${id}`;

@@ -49,16 +49,20 @@ export function standaloneModule(compiled: CompiledValidators, header: HeaderOpt
  * type annotation, so declarations and importers see a typed function. The names are checked
  * identifiers (see names.ts) and the function names are ajv's own; each statement must be
  * found exactly once, or ajv's output is not what this code expects and codegen stops.
+ * One pass over the code: it is megabytes for a large protocol.
  */
 function typedExports(compiled: CompiledValidators, code: string): string {
-  let typed = code;
-  for (const { exportName, functionName } of compiled.exports) {
-    const statement = `export const ${exportName} = ${functionName};`;
-    const at = typed.indexOf(statement);
-    if (at < 0 || typed.indexOf(statement, at + 1) >= 0) {
-      throw new Error(`ajv's standalone output does not declare ${exportName} exactly once as expected (${JSON.stringify(statement)})`);
+  const expected = new Map(compiled.exports.map(({ exportName, functionName }) => [exportName, functionName]));
+  const seen = new Map<string, number>();
+  const typed = code.replace(/export const ([A-Za-z_$][\w$]*) = ([A-Za-z_$][\w$]*);/g, (statement, exportName: string, functionName: string) => {
+    if (expected.get(exportName) !== functionName) return statement;
+    seen.set(exportName, (seen.get(exportName) ?? 0) + 1);
+    return `export const ${exportName}: ${RAW_FUNCTION_TYPE} = ${functionName};`;
+  });
+  for (const [exportName, functionName] of expected) {
+    if (seen.get(exportName) !== 1) {
+      throw new Error(`ajv's standalone output does not declare ${exportName} exactly once as expected ("export const ${exportName} = ${functionName};")`);
     }
-    typed = `${typed.slice(0, at)}export const ${exportName}: ${RAW_FUNCTION_TYPE} = ${functionName};${typed.slice(at + statement.length)}`;
   }
   return typed;
 }
