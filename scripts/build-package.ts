@@ -61,7 +61,8 @@ export function buildPackage(name: string): string {
   const dist = path.join(packageDir, "dist");
   rmSync(dist, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  execFileSync(process.execPath, [tsc, "-p", path.join(packageDir, "tsconfig.build.json")], { stdio: "inherit" });
+  // Everything goes to stderr: `npm pack --json` prints its report on stdout after prepack.
+  execFileSync(process.execPath, [tsc, "-p", path.join(packageDir, "tsconfig.build.json")], { stdio: ["ignore", 2, 2] });
   for (const [from, to] of build.assets) {
     cpSync(path.join(ROOT, from), path.join(dist, to), { recursive: true, filter: shipped });
   }
@@ -80,7 +81,7 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === import.me
   }
   for (const name of names) {
     const dist = buildPackage(name);
-    process.stdout.write(`built ${path.relative(ROOT, dist)} (${countFiles(dist)} files)\n`);
+    process.stderr.write(`built ${path.relative(ROOT, dist)} (${countFiles(dist)} files)\n`);
   }
 }
 
