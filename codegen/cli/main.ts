@@ -1,7 +1,7 @@
 import path from "node:path";
 import { formatSchemaError } from "../errors.js";
 import { displayPath } from "../load/paths.js";
-import type { DeferredEmitter, Emitter } from "../model/model.js";
+import type { DeferredEmitter, Emitter, ProtocolModel } from "../model/model.js";
 import { applyPlan } from "./apply-plan.js";
 import { isGeneratedContent } from "./generated-marker.js";
 import { checkRecordSettings, inputsDigest, provenUpToDate, recordUpToDate, type CheckRequest } from "./check-record.js";
@@ -90,6 +90,7 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     const outcome = await writeScaffold(directory, await runEmitters([emitter], model));
     for (const file of outcome.written) io.stdout(`wrote ${label}/${file}\n`);
     for (const file of outcome.kept) io.stdout(`kept ${label}/${file} (exists; scaffold never overwrites)\n`);
+    if (toolkit === undefined && outcome.kept.includes("index.ts")) await completeIndex(path.join(directory, "index.ts"), `${label}/index.ts`, model, io);
     io.stdout(`codegen --scaffold: ${outcome.written.length} written, ${outcome.kept.length} kept in ${label}.\n`);
     return ExitCode.ok;
   }
@@ -144,6 +145,18 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     `codegen: ${outLabel}: ${written} written, ${plan.unchanged.length} unchanged, ${plan.remove.length} removed (from ${sourceLabel}).\n`,
   );
   return ExitCode.ok;
+}
+
+/** A handlers index scaffolded earlier gets the methods added since (ts-morph, loaded only here). */
+async function completeIndex(file: string, label: string, model: ProtocolModel, io: CliIo): Promise<void> {
+  const { scaffoldEntries } = await import("../emit/server/scaffold.js");
+  const { completeHandlersIndex } = await import("./scaffold-index.js");
+  const completion = await completeHandlersIndex(file, scaffoldEntries(model));
+  if (completion.kind === "unrecognised") {
+    io.stdout(`left ${label} as it is (${completion.reason}); list the new handlers there yourself\n`);
+    return;
+  }
+  for (const method of completion.added) io.stdout(`added ${method} to ${label}\n`);
 }
 
 // Imported on demand so `--help` and schema errors do not pay for loading every emitter.
