@@ -37,5 +37,5 @@ function indexStatements(): ts.Statement[] {
 
 export const emitClient: Emitter = (model) => [
   { path: "client/client.ts", contents: printModule(headerOf(model), clientFileStatements(model)) },
-  { path: "client/index.ts", contents: printModule(headerOf(model), indexStatements()) },
+  { path: "client/index.ts", contents: printModule({ ...headerOf(model), runtimeNeeds: true }, indexStatements()) },
 ];

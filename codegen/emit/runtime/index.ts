@@ -35,7 +35,7 @@ export function runtimeFiles(dir: string = RUNTIME_DIR, command?: string): Gener
   return runtimeSourceFiles(dir).map((relative) => {
     // Line ends are normalized so a checkout with CRLF files still generates byte-identical output.
     const text = readFileSync(posix.join(posixPath(dir), relative), "utf8").replace(/\r\n?/g, "\n");
-    const header = headerLines({ source: `${RUNTIME_LABEL} (${relative})`, command }).join("\n");
+    const header = headerLines({ source: `${RUNTIME_LABEL} (${relative})`, command, runtimeNeeds: relative === "index.ts" }).join("\n");
     return { path: `runtime/${relative}`, contents: `${header}\n\n${text.endsWith("\n") ? text : `${text}\n`}` };
   });
 }

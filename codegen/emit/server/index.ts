@@ -30,6 +30,6 @@ function indexStatements(): ts.Statement[] {
 export const emitServer: Emitter = (model) => [
   { path: "server/dispatcher.ts", contents: printModule(headerOf(model), dispatcherFileStatements(model)) },
   { path: "server/handlers.ts", contents: printModule(headerOf(model), handlersFileStatements(model)) },
-  { path: "server/index.ts", contents: printModule(headerOf(model), indexStatements()) },
+  { path: "server/index.ts", contents: printModule({ ...headerOf(model), runtimeNeeds: true }, indexStatements()) },
   { path: "server/notifications.ts", contents: printModule(headerOf(model), notificationsFileStatements(model)) },
 ];

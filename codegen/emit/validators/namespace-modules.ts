@@ -117,7 +117,7 @@ function namespaceModule(
   ]);
 
   const lookup = isRoot ? [validatorsById(allTypes)] : [];
-  return printFile(headerLines(source), [imports, reexports, functions, lookup]);
+  return printFile(headerLines({ ...source, runtimeNeeds: isRoot }), [imports, reexports, functions, lookup]);
 }
 
 function resultImport(from: string): ts.ImportDeclaration {

@@ -40,7 +40,7 @@ export function standaloneModule(compiled: CompiledValidators, header: HeaderOpt
   if (new RegExp(`\\b${FORMATS_BINDING}\\b`).test(code)) prelude.push(importAs("formats", FORMATS_BINDING, "./formats.js"));
   if (compiled.exports.length > 0) prelude.push(namedImport([RAW_FUNCTION_TYPE], "./result.js", true));
   const requireShim: ts.Statement[] = code.includes("require(") ? [createRequireStatement()] : [];
-  const head = printFile([...headerLines(header), ...NOCHECK], [prelude, requireShim]);
+  const head = printFile([...headerLines({ ...header, runtimeNeeds: true }), ...NOCHECK], [prelude, requireShim]);
   return `${head}\n${code}\n`;
 }
 
