@@ -29,6 +29,8 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
 /** The tool versions the test projects install, as a user would: the repository's own. */
 const TYPESCRIPT = "typescript@5.9";
+/** A bound that only catches a hang: installs and builds take minutes on a busy machine. */
+const STEP_TIMEOUT_MS = 900_000;
 const NODE_TYPES = "@types/node@^20.19.0";
 
 interface Run {
@@ -137,7 +139,7 @@ describe.skipIf(unreachable !== undefined)(`the packages, packed and installed i
       const sources = files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"));
       expect(sources.filter((file) => !file.startsWith("dist/codegen/runtime/")), entry.name).toEqual([]);
     }
-  });
+  }, STEP_TIMEOUT_MS);
 
   it("npx thread-queue-codegen generates from a project's own directory, --check from another one finds no drift, and plain tsc and node run the result", async () => {
     cpSync(TINY_PROTOCOL, path.join(app, "proto"), { recursive: true });
@@ -170,7 +172,7 @@ describe.skipIf(unreachable !== undefined)(`the packages, packed and installed i
     await ok(NPX, ["tsc", "-p", "tsconfig.generated.json"], app);
     const validated = await ok(process.execPath, [path.join(app, "dist/use-generated.js")], app);
     expect(JSON.parse(validated.stdout)).toEqual({ good: true, bad: ["/text"] });
-  });
+  }, STEP_TIMEOUT_MS);
 
   it("a client importing /client and /types compiles under strict flags with plain tsc and drives npx thread-queue-server over stdio", async () => {
     writeFiles(app, {
@@ -187,7 +189,7 @@ describe.skipIf(unreachable !== undefined)(`the packages, packed and installed i
     expect(report.changed.slice(0, 2)).toEqual([1, 0]);
     expect(report.completed).toBe("completed");
     expect(report.echoed).toBe(true);
-  });
+  }, STEP_TIMEOUT_MS);
 
   it("a client-only install has none of the server's or the codegen's dependencies", async () => {
     const clientOnly = await freshProject(root, "client-only");
@@ -197,7 +199,7 @@ describe.skipIf(unreachable !== undefined)(`the packages, packed and installed i
     expect(installed).toContain("thread-queue-protocol");
     expect(installed).toContain("ajv");
     for (const heavy of ["better-sqlite3", "pg", "typescript", "tsx", "ts-morph", "ws"]) expect(installed).not.toContain(heavy);
-  });
+  }, STEP_TIMEOUT_MS);
 });
 
 const CLIENT_PROGRAM = `import { createClient, StdioChildTransport } from "thread-queue-protocol/client";
