@@ -69,6 +69,8 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
       return ExitCode.ok;
     }
   }
+  // The validators' compile worker starts now, so its start-up overlaps loading the schema.
+  if (toolkit === undefined && options.scaffold === undefined) (await import("../emit/validators/compile-worker-handle.js")).prestartCompileWorker();
   const { loadProtocol } = await import("../load/index.js");
   const loaded = await loadProtocol(options.schema, { cwd: io.cwd, ...(options.registry === undefined ? {} : { registry: options.registry }) });
   if (!loaded.ok) {
