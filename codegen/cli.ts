@@ -1,4 +1,5 @@
-// Entry of `npm run codegen`; everything testable lives in ./cli/main.ts, ./diff/command.ts and
+// Entry of the thread-queue-codegen bin and of `npm run codegen`; everything testable lives in
+// ./cli/main.ts, ./diff/command.ts and
 // ./fidelity/command.ts.
 // Each is imported only when its command runs: a start-up cost paid on every invocation.
 const io = {
