@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * The request/response engine on top of a `Transport`, untyped at the method level: string
  * methods, unknown params and results. The generated client adds the types on top; tests and

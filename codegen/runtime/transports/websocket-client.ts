@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Client transport that dials a WebSocket server: one JSON message per text frame, optional
  * headers (e.g. `Authorization: Bearer …`). A refused upgrade rejects `start()` with the

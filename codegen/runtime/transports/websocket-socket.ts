@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * A `Transport` over one open `ws` WebSocket, whichever side opened it: one JSON message per
  * text frame. The client transport dials and then wraps its socket in this; the server wraps
