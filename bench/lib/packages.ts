@@ -9,10 +9,16 @@ import { REPO_ROOT } from "./paths.js";
 
 const built = new Set<string>();
 
-function ensureBuilt(name: "codegen" | "server"): void {
+function ensureBuilt(name: "protocol" | "codegen" | "server"): void {
   if (built.has(name)) return;
   buildPackage(name);
   built.add(name);
+}
+
+/** A module of the protocol package's compiled tree (packages/protocol/dist/<path>), as clients import it. */
+export function compiledProtocolModule(path: string): string {
+  ensureBuilt("protocol");
+  return join(REPO_ROOT, "packages/protocol/dist", path);
 }
 
 /** packages/codegen/dist/codegen/cli.js, what the installed `thread-queue-codegen` bin runs. */
