@@ -118,8 +118,10 @@ describe.skipIf(unreachable !== undefined)(`the packages, packed and installed i
     packed = JSON.parse(pack.stdout) as typeof packed;
     tarballs = Object.fromEntries(packed.map((entry: { name: string; filename?: string }) => [entry.name, path.join(destination, entry.filename ?? "")]));
 
-    // One project uses all three, as a team that generates, serves and calls would.
+    // One project uses all three, as a team that generates, serves and calls would. npm 11
+    // asks for packages' install scripts to be allowed: better-sqlite3 builds its native module.
     app = await freshProject(root, "app");
+    await ok(NPM, ["pkg", "set", "allowScripts.better-sqlite3=true", "--json"], app);
     await ok(NPM, ["install", "--no-audit", "--no-fund", ...PACKAGES.map((name) => tarballs[name] ?? "")], app);
     await ok(NPM, ["install", "--no-audit", "--no-fund", "--save-dev", TYPESCRIPT, NODE_TYPES], app);
   }, 1_800_000);
@@ -199,6 +201,16 @@ describe.skipIf(unreachable !== undefined)(`the packages, packed and installed i
     expect(installed).toContain("thread-queue-protocol");
     expect(installed).toContain("ajv");
     for (const heavy of ["better-sqlite3", "pg", "typescript", "tsx", "ts-morph", "ws"]) expect(installed).not.toContain(heavy);
+    // Without ws, the client and the validators load and work (only a WebSocket dial needs it).
+    const script = [
+      'const { createClient, createMemoryTransportPair } = await import("thread-queue-protocol/client");',
+      'const { v2 } = await import("thread-queue-protocol/validators");',
+      "const [transport] = createMemoryTransportPair();",
+      "createClient(transport);",
+      'console.log(JSON.stringify(v2.validateThreadQueueListParams({ threadId: "t", limit: -1 })));',
+    ].join("\n");
+    const loaded = await ok(process.execPath, ["--input-type=module", "-e", script], clientOnly);
+    expect(JSON.parse(loaded.stdout)).toMatchObject({ ok: false, errors: [{ instancePath: "/limit" }] });
   }, STEP_TIMEOUT_MS);
 });
 
