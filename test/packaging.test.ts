@@ -210,7 +210,13 @@ describe.skipIf(unreachable !== undefined)(`the packages, packed and installed i
       'console.log(JSON.stringify(v2.validateThreadQueueListParams({ threadId: "t", limit: -1 })));',
     ].join("\n");
     const loaded = await ok(process.execPath, ["--input-type=module", "-e", script], clientOnly);
-    expect(JSON.parse(loaded.stdout)).toMatchObject({ ok: false, errors: [{ instancePath: "/limit" }] });
+    expect(JSON.parse(loaded.stdout)).toMatchObject({
+      ok: false,
+      errors: [
+        { instancePath: "/limit", keyword: "minimum" },
+        { instancePath: "/limit", keyword: "format", message: "must be uint32 (0..4294967295)" },
+      ],
+    });
   }, STEP_TIMEOUT_MS);
 });
 
