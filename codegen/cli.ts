@@ -1,5 +1,5 @@
-// Entry of `npm run codegen`; everything testable lives in ./cli/main.ts and the verbs'
-// modules (./diff/command.ts, ./fidelity/command.ts, ./probe/command.ts).
+// Entry of the thread-queue-codegen bin and of `npm run codegen`; everything testable lives in
+// ./cli/main.ts and the verbs' modules (./diff/command.ts, ./fidelity/command.ts, ./probe/command.ts).
 // Each is imported only when its command runs: a start-up cost paid on every invocation.
 const io = {
   stdout: (text: string) => void process.stdout.write(text),

@@ -57,7 +57,7 @@ describe("codegen --defaulted-params", () => {
     const other = await codegen(["--out", "out", "--check"]);
     expect(other.code).toBe(1);
     expect(other.stdout).toContain("-    pinned?: boolean;\n+    pinned: boolean;");
-    expect(other.stdout).toContain("run `npm run codegen -- --out out` to update");
+    expect(other.stdout).toContain("run `npx thread-queue-codegen --out out` to update");
   });
 
   it("refuses an unknown value with exit 2", async () => {

@@ -78,7 +78,7 @@ describe("codegen CLI: write and --check", () => {
     expect(drift.stdout).toContain("--- a/out/types/v2/Note.json\ton disk\n+++ b/out/types/v2/Note.json\tgenerated\n");
     expect(drift.stdout).toContain('+    "pinned": {');
     expect(drift.stdout.trimEnd().split("\n").at(-1)).toBe(
-      "codegen --check: 1 generated file out of date (1 drifted); run `npm run codegen -- --out out` to update them.",
+      "codegen --check: 1 generated file out of date (1 drifted); run `npx thread-queue-codegen --out out` to update them.",
     );
     expect(await read("out/types/v2/Note.json")).toBe(before);
 
@@ -90,7 +90,7 @@ describe("codegen CLI: write and --check", () => {
     const check = await codegen(["--check"]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain("--- /dev/null\tmissing\n+++ b/generated/methods.txt\tgenerated\n");
-    expect(check.stdout).toContain("10 generated files out of date (10 missing); run `npm run codegen` to update them.");
+    expect(check.stdout).toContain("10 generated files out of date (10 missing); run `npx thread-queue-codegen` to update them.");
     expect(existsSync(path.join(work, "generated"))).toBe(false);
   });
 
@@ -275,7 +275,7 @@ describe("codegen CLI on other protocols (issue 11), with the project's emitters
     await put("results.json", JSON.stringify({ requests: [{ method: "level/set", messageDirection: "clientToServer", result: "Level" }] }));
     const drift = await realCodegen([...args, "--check"]);
     expect(drift.code).toBe(1);
-    expect(drift.stdout.trimEnd().split("\n").at(-1)).toContain("npm run codegen -- --schema annotated.json --out out --registry results.json");
+    expect(drift.stdout.trimEnd().split("\n").at(-1)).toContain("npx thread-queue-codegen --schema annotated.json --out out --registry results.json");
   });
 
   it("warns, and still generates types, when a bundle has no methods", async () => {

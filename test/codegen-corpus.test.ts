@@ -48,7 +48,7 @@ describe.skipIf(!existsSync(bundle))(
       expect(exitCode).toBe(0);
       const files = filesUnder(out).map((file) => relative(out, file));
       expect(files.filter((file) => /^types\/v2\/[A-Za-z0-9_]+\.ts$/.test(file)).length).toBe(586); // 585 + index
-      for (const expected of ["validators/standalone.js", "protocol/methods.ts", "server/dispatcher.ts", "client/client.ts", "runtime/jsonrpc.ts", "schema/protocol.schemas.json"]) {
+      for (const expected of ["validators/standalone.ts", "protocol/methods.ts", "server/dispatcher.ts", "client/client.ts", "runtime/jsonrpc.ts", "schema/protocol.schemas.json"]) {
         expect(files).toContain(expected);
       }
     });

@@ -161,6 +161,26 @@ describe("codegen diff --base <git ref>", () => {
     expect((JSON.parse(nested.stdout) as JsonReport).summary).toEqual({ breaking: 0, warning: 1, safe: 0 });
   });
 
+  it("reads the ref in the schema's own repository from any working directory; github annotations name files from that repository's root", async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), "diff-elsewhere-"));
+    try {
+      const schema = path.join(scratch, "schema");
+      const fromOutside = await run(["--base", "HEAD", "--schema", schema, "--format", "json", "--strict-experimental"], outside);
+      expect(fromOutside.code).toBe(1);
+      const report = JSON.parse(fromOutside.stdout) as JsonReport;
+      expect(report.changes.map((change) => change.kind)).toEqual(["property-made-required"]);
+      expect(report.changes[0]?.location?.file).toBe(path.relative(outside, path.join(schema, "v2/ThreadQueueListParams.json")));
+
+      for (const cwd of [outside, path.join(scratch, "schema", "v2")]) {
+        const github = await run(["--base", "HEAD", "--schema", path.relative(cwd, schema), "--format", "github", "--strict-experimental"], cwd);
+        const annotation = github.stdout.split("\n").find((line) => line.startsWith("::")) ?? "";
+        expect(annotation).toMatch(/^::error file=schema\/v2\/ThreadQueueListParams\.json,line=\d+,/);
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 when the schema path does not exist at the ref", async () => {
     const { code, stderr } = await run(["--base", "HEAD", "--schema", "elsewhere"], scratch);
     expect(code).toBe(2);

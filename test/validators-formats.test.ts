@@ -1,6 +1,6 @@
 /**
  * schemars' numeric formats: the table in codegen/formats, the checks printed into the
- * generated formats.js, and the compiled validators all agree, at the edges of every range.
+ * generated formats.ts, and the compiled validators all agree, at the edges of every range.
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -48,7 +48,7 @@ describe("the numeric format table", () => {
   });
 });
 
-describe("generated formats.js and validators", () => {
+describe("generated formats.ts and validators", () => {
   const properties = Object.fromEntries(NUMERIC_FORMATS.map((format) => [format.name, { type: "number", format: format.name }]));
   const model = modelOf([namedType("Numbers", { type: "object", properties })]);
 
@@ -78,7 +78,7 @@ describe("generated formats.js and validators", () => {
 
   it("are only emitted for the formats a model uses", () => {
     const files = emitValidators(modelOf([namedType("Small", { type: "integer", format: "uint16" })]));
-    const formats = files.find((file) => file.path === "validators/formats.js")?.contents ?? "";
+    const formats = files.find((file) => file.path === "validators/formats.ts")?.contents ?? "";
     expect(formats).toContain("uint16:");
     expect(formats).not.toContain("uint32");
     expect(formats).not.toContain("ajv-formats");

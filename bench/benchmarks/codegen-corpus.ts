@@ -1,7 +1,8 @@
 /**
  * codegen-corpus: whole-process wall time of the project's codegen (types, validators, protocol,
- * server, client, runtime, bundle: 696 files) on the upstream corpus bundle, run as
- * `npm run codegen` runs it (tsx), into an empty folder each time. Baseline: the
+ * server, client, runtime, bundle: 697 files) on the upstream corpus bundle, run as the
+ * installed `thread-queue-codegen` bin runs it (the codegen package's compiled JavaScript under
+ * plain node; built once, untimed), into an empty folder each time. Baseline: the
  * json-schema-to-typescript 16 CLI (plain node) compiling the same bundle to one types file
  * with --no-format. Its root type references nothing, so, as given, json2ts would emit one
  * empty interface; the bundle it gets has a `properties` entry referencing every definition
@@ -17,6 +18,7 @@ import { join } from "node:path";
 import type { Benchmark } from "../lib/benchmark.js";
 import { bundleTypeIds, runCodegen } from "../lib/corpus.js";
 import { CORPUS_BUNDLE, corpusMissing, REPO_ROOT, TSX_CLI } from "../lib/paths.js";
+import { compiledCodegenCli } from "../lib/packages.js";
 import { timeProcess } from "../lib/process-time.js";
 import { figure } from "../lib/results.js";
 import { samplePairs } from "../lib/sampling.js";
@@ -31,10 +33,11 @@ export const codegenCorpus: Benchmark = {
     writeFileSync(wrapper, JSON.stringify(everyTypeReachable(JSON.parse(readFileSync(CORPUS_BUNDLE, "utf8")) as Bundle)));
     const json2ts = join(createRequire(import.meta.url).resolve("json-schema-to-typescript"), "../cli.js");
 
+    const cli = compiledCodegenCli();
     let run = 0;
     const ours = async () => {
       const out = join(tmpDir, `out-${run++}`);
-      const { ms } = await runCodegen(CORPUS_BUNDLE, out);
+      const { ms } = await runCodegen(CORPUS_BUNDLE, out, [], undefined, cli);
       rmSync(out, { recursive: true, force: true });
       return ms;
     };

@@ -10,14 +10,20 @@
  * The client is a raw pipe (bench/lib/raw-pipe.ts): the generated client's per-request
  * bookkeeping would take CPU from the server on this 2-core machine and stretch the run.
  *
- * `memory/rss-100k-queued-semi-4` repeats the fill on a fresh database with the server started
- * as `node --max-semi-space-size=4 bin/thread-queue-server.js`: under a burst V8 grows its
- * young generation from 8 to 32 MiB, and this figure shows how much of the RSS that is.
+ * The server is the server package's compiled JavaScript under plain node (what the installed
+ * `thread-queue-server` bin runs; built once, untimed). `memory/rss-100k-queued-tsx` repeats
+ * the fill with the repository's bin/thread-queue-server.js, which compiles the TypeScript
+ * through tsx at start-up (how the server ran before it was packaged): the before/after.
+ * `memory/rss-100k-queued-semi-4` repeats the fill with the compiled server started as
+ * `node --max-semi-space-size=4`: under a burst V8 grows its young generation from 8 to
+ * 32 MiB, and this figure shows how much of the RSS that is.
  */
 import { join } from "node:path";
 import type { Benchmark } from "../lib/benchmark.js";
 import { figure } from "../lib/results.js";
 import { slope } from "../lib/stats.js";
+import { compiledServerMain } from "../lib/packages.js";
+import { SERVER_BIN } from "../lib/paths.js";
 import { RawPipeClient } from "../lib/raw-pipe.js";
 import { addParams, createPersistedThreads, pipelined, rssMiB } from "../lib/server.js";
 
@@ -34,7 +40,8 @@ export const memory: Benchmark = {
   summary: "server RSS with 100,000 queued turns over 1,000 threads, and its growth over 1,000,000 requests",
   // One long run: the requests are the repetition; `runs` does not apply.
   async run({ tmpDir, log }) {
-    const { conn, threads, afterFill } = await filledServer(join(tmpDir, "queue.sqlite"), [], log);
+    const compiled = compiledServerMain();
+    const { conn, threads, afterFill } = await filledServer(join(tmpDir, "queue.sqlite"), [], log, compiled);
     try {
       const sampledAt: number[] = [];
       const rss: number[] = [];
@@ -56,9 +63,11 @@ export const memory: Benchmark = {
       log(`RSS MiB after fill ${afterFill.toFixed(0)}; every ${SAMPLE_EVERY.toLocaleString("en-US")} requests: ${rss.map((v) => v.toFixed(0)).join(" ")}`);
 
       await conn.close();
-      const variant = await filledServer(join(tmpDir, "queue-semi-4.sqlite"), ["--max-semi-space-size=4"], log);
+      const variant = await filledServer(join(tmpDir, "queue-semi-4.sqlite"), ["--max-semi-space-size=4"], log, compiled);
       const smallYoungGeneration = variant.afterFill;
       await variant.conn.close();
+      const throughTsx = await filledServer(join(tmpDir, "queue-tsx.sqlite"), [], log, SERVER_BIN);
+      await throughTsx.conn.close();
 
       const settled = rss.filter((_, k) => (sampledAt[k] as number) >= WARMUP_REQUESTS);
       const settledAt = sampledAt.filter((at) => at >= WARMUP_REQUESTS);
@@ -70,8 +79,10 @@ export const memory: Benchmark = {
             name: "memory/rss-100k-queued",
             unit: "MiB",
             samples: [afterFill],
+            baseline: { name: "the same fill, server run from TypeScript through tsx (rss-100k-queued-tsx)", value: throughTsx.afterFill },
             target: { of: "value", op: "<=", limit: 150 },
           }),
+          figure({ name: "memory/rss-100k-queued-tsx", unit: "MiB", samples: [throughTsx.afterFill] }),
           figure({
             name: "memory/rss-100k-queued-semi-4",
             unit: "MiB",
@@ -95,16 +106,16 @@ export const memory: Benchmark = {
  * A server on a fresh database holding 100,000 queued turns over 1,000 threads, and its RSS
  * right after the fill (the moment the figure is about).
  */
-async function filledServer(dbPath: string, nodeArgs: readonly string[], log: (message: string) => void) {
+async function filledServer(dbPath: string, nodeArgs: readonly string[], log: (message: string) => void, entry: string) {
   const threads = await createPersistedThreads(dbPath, THREADS);
-  const conn = new RawPipeClient(dbPath, [], nodeArgs);
+  const conn = new RawPipeClient(dbPath, [], nodeArgs, entry);
   try {
     await conn.handshake([]);
     const fillMs = await pipelined(THREADS * QUEUED_PER_THREAD, 64, (i) =>
       conn.request("thread/queue/add", addParams(threads[i % THREADS] as string, `queued turn ${i}`)),
     );
     const afterFill = rssMiB(conn.pid);
-    const flags = nodeArgs.length > 0 ? ` (node ${nodeArgs.join(" ")})` : "";
+    const flags = ` (node ${[...nodeArgs, entry].join(" ")})`;
     log(`queued ${(THREADS * QUEUED_PER_THREAD).toLocaleString("en-US")} turns over ${THREADS} threads in ${(fillMs / 1000).toFixed(1)} s${flags}: RSS ${afterFill.toFixed(0)} MiB`);
     return { conn, threads, afterFill };
   } catch (error) {

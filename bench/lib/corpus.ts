@@ -20,7 +20,11 @@ export function bundleTypeIds(definitions: Record<string, unknown>, prefix = "")
   });
 }
 
-/** Runs the project's codegen CLI (as `npm run codegen` does: tsx) on a schema into `outDir`. */
-export function runCodegen(schema: string, outDir: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv) {
-  return timeProcess(process.execPath, [TSX_CLI, join(REPO_ROOT, "codegen/cli.ts"), "--schema", schema, "--out", outDir, ...extra], { cwd: REPO_ROOT, env });
+/**
+ * Runs the project's codegen CLI on a schema into `outDir`: as `npm run codegen` does (tsx and
+ * the sources), or, given `compiledCli`, as the installed bin does (plain node, compiled).
+ */
+export function runCodegen(schema: string, outDir: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv, compiledCli?: string) {
+  const entry = compiledCli === undefined ? [TSX_CLI, join(REPO_ROOT, "codegen/cli.ts")] : [compiledCli];
+  return timeProcess(process.execPath, [...entry, "--schema", schema, "--out", outDir, ...extra], { cwd: REPO_ROOT, env });
 }

@@ -21,9 +21,12 @@ export class RawPipeClient {
   private nextId = 1;
   private buffered = "";
 
-  /** `nodeArgs` go before the script (V8 and node flags); BENCH_SERVER_NODE_ARGS is added to them. */
-  constructor(dbPath: string, extraArgs: readonly string[] = [], nodeArgs: readonly string[] = []) {
-    this.child = spawn(process.execPath, [...nodeArgs, ...serverNodeArgs(), SERVER_BIN, "--db", dbPath, "--log-level", "warn", ...extraArgs], {
+  /**
+   * `nodeArgs` go before the script (V8 and node flags); BENCH_SERVER_NODE_ARGS is added to
+   * them. `entry` is the server's script: the repository's bin (tsx) unless given.
+   */
+  constructor(dbPath: string, extraArgs: readonly string[] = [], nodeArgs: readonly string[] = [], entry: string = SERVER_BIN) {
+    this.child = spawn(process.execPath, [...nodeArgs, ...serverNodeArgs(), entry, "--db", dbPath, "--log-level", "warn", ...extraArgs], {
       stdio: ["pipe", "pipe", "inherit"],
     });
     this.child.stdout.setEncoding("utf8").on("data", (chunk: string) => this.receive(chunk));

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv, type Format, type ValidateFunction } from "ajv";
+import { VALIDATION_OPTIONS } from "../../codegen/emit/validators/compile.js";
 import { formats } from "../../generated/validators/formats.js";
 
 /** The options codegen compiles with, minus the standalone-code ones (source, esm, formats binding). */
-export const RUNTIME_AJV_OPTIONS = { allErrors: true, strict: true, strictTypes: false } as const;
+export const RUNTIME_AJV_OPTIONS = VALIDATION_OPTIONS;
 
 export interface RuntimeValidators {
   get(typeId: string): ValidateFunction;
@@ -17,7 +18,7 @@ export interface RuntimeValidators {
 export function compileAtRunTime(bundlePath: string): RuntimeValidators {
   const bundle = JSON.parse(readFileSync(bundlePath, "utf8")) as { definitions: Record<string, unknown> };
   const ajv = new Ajv(RUNTIME_AJV_OPTIONS);
-  // formats.d.ts types the entries as unknown; they are ajv format definitions (see formats.js).
+  // formats.ts types the entries as unknown; they are ajv format definitions.
   for (const [name, definition] of Object.entries(formats)) ajv.addFormat(name, definition as Format);
   ajv.addSchema({ $id: "protocol", definitions: bundle.definitions });
   return {

@@ -17,17 +17,22 @@
  */
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { OutputNotADirectoryError, readOutputTree, type ExistingFile } from "./output-tree.js";
 
 /** Bumped whenever what a record means changes, so older records are ignored. */
 const RECORD_FORMAT = "codegen-check-record/1";
 
-/** codegen/ — every file of it can change what is generated. */
+/** codegen/ (or the installed package's dist/codegen/) — every file of it can change what is generated. */
 const CODEGEN_DIR = path.resolve(import.meta.dirname, "..");
-const REPO_DIR = path.resolve(CODEGEN_DIR, "..");
+/**
+ * The node_modules folder codegen's dependencies are installed in: the repository's, or the
+ * project's that installed the codegen package. ajv stands for all of them.
+ */
+const NODE_MODULES = path.dirname(path.dirname(createRequire(import.meta.url).resolve("ajv/package.json")));
 /** npm's record of what is actually installed (every package, every version). */
-const INSTALLED_LOCK = path.join(REPO_DIR, "node_modules/.package-lock.json");
+const INSTALLED_LOCK = path.join(NODE_MODULES, ".package-lock.json");
 
 export interface CheckRecordSettings {
   /** Folder of the records; undefined disables the fast path. */
@@ -40,7 +45,7 @@ export interface CheckRecordSettings {
 export function checkRecordSettings(env: NodeJS.ProcessEnv = process.env): CheckRecordSettings {
   const disabled = env.CODEGEN_CHECK_CACHE === "off" || env.CODEGEN_CHECK_CACHE === "0";
   return {
-    directory: disabled ? undefined : (env.CODEGEN_CHECK_CACHE_DIR ?? path.join(REPO_DIR, "node_modules/.cache/codegen-check")),
+    directory: disabled ? undefined : (env.CODEGEN_CHECK_CACHE_DIR ?? path.join(NODE_MODULES, ".cache/codegen-check")),
     codegenDir: CODEGEN_DIR,
     installedLock: INSTALLED_LOCK,
   };

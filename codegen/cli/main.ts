@@ -1,11 +1,12 @@
 import path from "node:path";
 import { formatSchemaError, SchemaInputError, sortSchemaErrors } from "../errors.js";
 import { displayPath } from "../load/paths.js";
-import type { Emitter } from "../model/model.js";
+import type { DeferredEmitter, Emitter, ProtocolModel } from "../model/model.js";
 import { applyPlan } from "./apply-plan.js";
 import { isGeneratedContent } from "./generated-marker.js";
 import { checkRecordSettings, inputsDigest, provenUpToDate, recordUpToDate, type CheckRequest } from "./check-record.js";
-import { defaultOutDir, defaultSchemaPath, helpText, parseCliArgs, type CliOptions } from "./options.js";
+import { helpText, parseCliArgs, type CliOptions } from "./options.js";
+import { codegenCommand, modelForHeaders } from "./provenance.js";
 import { isUpToDate, planOutput } from "./output-plan.js";
 import { OutputNotADirectoryError, readOutputTree } from "./output-tree.js";
 import { runEmitters } from "./run-emitters.js";
@@ -20,7 +21,7 @@ export interface CliIo {
 
 /** The emitters to run; injectable so tests do not depend on the real emitters. */
 export interface Toolkit {
-  readonly emitters: readonly Emitter[];
+  readonly emitters: readonly (Emitter | DeferredEmitter)[];
   /** The scaffold for a target folder and the output folder its stubs import from. */
   readonly scaffoldEmitter: (scaffoldDir: string, outDir: string) => Emitter;
 }
@@ -68,6 +69,8 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
       return ExitCode.ok;
     }
   }
+  // The validators' compile worker starts now, so its start-up overlaps loading the schema.
+  if (toolkit === undefined && options.scaffold === undefined) (await import("../emit/validators/compile-worker-handle.js")).prestartCompileWorker();
   const { loadProtocol } = await import("../load/index.js");
   const loaded = await loadProtocol(options.schema, { cwd: io.cwd, ...(options.registry === undefined ? {} : { registry: options.registry }) });
   if (!loaded.ok) {
@@ -78,22 +81,25 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   }
   for (const warning of loaded.warnings) io.stderr(`warning: ${formatSchemaError(warning)}\n`);
   const kit = toolkit ?? (await defaultToolkit(options));
-  const model = loaded.model;
+  // Messages name paths as the user gave them; headers name them from the project folder.
+  const model = modelForHeaders(loaded.model, options, io.cwd);
+  const sourceLabel = loaded.model.sourceLabel;
 
   if (options.scaffold !== undefined) {
     const directory = path.resolve(io.cwd, options.scaffold);
     const label = displayPath(directory, io.cwd);
     const emitter = kit.scaffoldEmitter(directory, path.resolve(io.cwd, options.out));
-    const outcome = await writeScaffold(directory, runEmitters([emitter], model));
+    const outcome = await writeScaffold(directory, await runEmitters([emitter], model));
     for (const file of outcome.written) io.stdout(`wrote ${label}/${file}\n`);
     for (const file of outcome.kept) io.stdout(`kept ${label}/${file} (exists; scaffold never overwrites)\n`);
+    if (toolkit === undefined && outcome.kept.includes("index.ts")) await completeIndex(path.join(directory, "index.ts"), `${label}/index.ts`, model, io);
     io.stdout(`codegen --scaffold: ${outcome.written.length} written, ${outcome.kept.length} kept in ${label}.\n`);
     return ExitCode.ok;
   }
 
   let files;
   try {
-    files = runEmitters(kit.emitters, model);
+    files = await runEmitters(kit.emitters, model);
   } catch (cause) {
     if (!(cause instanceof SchemaInputError)) throw cause;
     for (const error of sortSchemaErrors(cause.errors)) io.stderr(formatSchemaError(error) + "\n");
@@ -113,11 +119,11 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   }
   const plan = planOutput(files, existing);
 
-  const verified = { fileCount: files.length, sourceLabel: model.sourceLabel };
+  const verified = { fileCount: files.length, sourceLabel };
   if (options.check) {
     if (isUpToDate(plan)) {
       if (records !== undefined) await recordUpToDate(request, records, inputsBefore, existing, verified);
-      io.stdout(upToDateMessage(outLabel, files.length, model.sourceLabel));
+      io.stdout(upToDateMessage(outLabel, files.length, sourceLabel));
       return ExitCode.ok;
     }
     const { driftDiff, driftSummary } = await import("./drift-report.js");
@@ -147,27 +153,37 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
   for (const stale of plan.remove) io.stdout(`removed stale ${outLabel}/${stale.path}\n`);
   const written = plan.create.length + plan.update.length;
   io.stdout(
-    `codegen: ${outLabel}: ${written} written, ${plan.unchanged.length} unchanged, ${plan.remove.length} removed (from ${model.sourceLabel}).\n`,
+    `codegen: ${outLabel}: ${written} written, ${plan.unchanged.length} unchanged, ${plan.remove.length} removed (from ${sourceLabel}).\n`,
   );
   return ExitCode.ok;
+}
+
+/** A handlers index scaffolded earlier gets the methods added since (ts-morph, loaded only here). */
+async function completeIndex(file: string, label: string, model: ProtocolModel, io: CliIo): Promise<void> {
+  const { scaffoldEntries } = await import("../emit/server/scaffold.js");
+  const { completeHandlersIndex } = await import("./scaffold-index.js");
+  const completion = await completeHandlersIndex(file, scaffoldEntries(model));
+  if (completion.kind === "unrecognised") {
+    io.stdout(`left ${label} as it is (${completion.reason}); list the new handlers there yourself\n`);
+    return;
+  }
+  for (const method of completion.added) io.stdout(`added ${method} to ${label}\n`);
 }
 
 // Imported on demand so `--help` and schema errors do not pay for loading every emitter.
 async function defaultToolkit(options: CliOptions): Promise<Toolkit> {
   const { emittersWith, scaffoldEmitterFor } = await import("../emit/index.js");
-  return { emitters: emittersWith({ defaultedParams: options.defaultedParams }), scaffoldEmitter: scaffoldEmitterFor };
+  const { emitValidatorsInWorker } = await import("../emit/validators/index.js");
+  // ajv's compile runs in a worker thread while the other emitters print TypeScript.
+  const emitters = emittersWith({ defaultedParams: options.defaultedParams }).map((emit) => (emit === emitValidatorsInWorker.replaces ? emitValidatorsInWorker : emit));
+  return { emitters, scaffoldEmitter: scaffoldEmitterFor };
 }
 
 function upToDateMessage(outLabel: string, fileCount: number, sourceLabel: string): string {
   return `codegen --check: ${outLabel} is up to date (${fileCount} generated files from ${sourceLabel}).\n`;
 }
 
-/** The command that brings the output up to date, repeating only non-default flags. */
+/** The command that brings the output up to date from the user's working directory, repeating only non-default flags. */
 function regenerateCommand(options: CliOptions): string {
-  const flags: string[] = [];
-  if (options.schema !== defaultSchemaPath) flags.push(`--schema ${options.schema}`);
-  if (options.out !== defaultOutDir) flags.push(`--out ${options.out}`);
-  if (options.registry !== undefined) flags.push(`--registry ${options.registry}`);
-  if (options.defaultedParams !== "required") flags.push(`--defaulted-params ${options.defaultedParams}`);
-  return flags.length > 0 ? `npm run codegen -- ${flags.join(" ")}` : "npm run codegen";
+  return codegenCommand(options, (given) => given, true);
 }

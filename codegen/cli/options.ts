@@ -61,7 +61,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   return { ok: true, options };
 }
 
-export const helpText = `Usage: npm run codegen -- [options]
+export const helpText = `Usage: thread-queue-codegen [options]    (in this repository: npm run codegen -- [options])
 
 Generates TypeScript bindings (types, validators, methods map, server, client, runtime, bundle)
 from a protocol schema, or checks that the committed output is up to date.

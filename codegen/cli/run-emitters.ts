@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Emitter, GeneratedFile, ProtocolModel } from "../model/model.js";
+import type { DeferredEmitter, Emitter, GeneratedFile, ProtocolModel } from "../model/model.js";
 import { normalizeLineEnds } from "./generated-marker.js";
 
 /** An emitter bug (not a schema problem): reported as an internal error, exit 3. */
@@ -10,12 +10,18 @@ export class EmitterContractError extends Error {
 /**
  * Every emitter's files in emitter order, line ends normalised. Two emitters writing one
  * path, or a path that escapes the output directory, is an emitter bug and throws.
+ * Deferred emitters are started before the others run, and awaited after.
  */
-export function runEmitters(emitters: readonly Emitter[], model: ProtocolModel): GeneratedFile[] {
+export async function runEmitters(emitters: readonly (Emitter | DeferredEmitter)[], model: ProtocolModel): Promise<GeneratedFile[]> {
+  const started = emitters.map((emit) => (typeof emit === "function" ? undefined : emit.start(model)));
+  // A deferred emitter that fails while the others run is reported below, not as unhandled.
+  for (const pending of started) pending?.catch(() => undefined);
+  const outputs: (GeneratedFile[] | undefined)[] = emitters.map((emit) => (typeof emit === "function" ? emit(model) : undefined));
+  for (const [index, pending] of started.entries()) if (pending !== undefined) outputs[index] = await pending;
   const files: GeneratedFile[] = [];
   const producer = new Map<string, number>();
   emitters.forEach((emit, index) => {
-    for (const file of emit(model)) {
+    for (const file of outputs[index] ?? []) {
       const problem = pathProblem(file.path);
       if (problem) throw new EmitterContractError(`emitter #${index + 1} (${emit.name || "anonymous"}) produced ${JSON.stringify(file.path)}: ${problem}`);
       const earlier = producer.get(file.path);

@@ -16,7 +16,7 @@ export type ParsedDiffArgs =
   | { readonly ok: true; readonly help: false; readonly args: DiffArgs }
   | { readonly ok: false; readonly message: string };
 
-export const diffHelp = `Usage: npm run codegen -- diff --base <git-ref|dir|bundle> [options]
+export const diffHelp = `Usage: thread-queue-codegen diff --base <git-ref|dir|bundle> [options]
 
 Classifies every protocol change between the base and the working schemas as breaking,
 warning or safe, judged from the side of the peer that reads each message.

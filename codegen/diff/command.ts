@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { formatSchemaError } from "../errors.js";
+import { displayPath } from "../load/paths.js";
 import { loadProtocol } from "../load/index.js";
 import type { ProtocolModel } from "../model/model.js";
 import { diffHelp, parseDiffArgs, type DiffArgs } from "./args.js";
@@ -13,7 +14,7 @@ import { diffModels } from "./diff.js";
 import { formatGithub } from "./format/github.js";
 import { failed, formatJson } from "./format/json.js";
 import { formatText } from "./format/text.js";
-import { materialiseAtRef, resolveCommit } from "./git-base.js";
+import { gitFolderOf, materialiseAtRef, repositoryTop, resolveCommit } from "./git-base.js";
 import { lineOfPointer } from "./pointer-line.js";
 import type { DiffReport } from "./types.js";
 
@@ -58,26 +59,32 @@ async function loadSide(label: string, schemaPath: string, cwd: string, cleanup:
 async function loadBase(args: DiffArgs, cwd: string): Promise<SideResult> {
   const none = async (): Promise<void> => undefined;
   if (await exists(path.resolve(cwd, args.base))) return loadSide(`base ${args.base}`, args.base, cwd, none);
-  const commit = await resolveCommit(cwd, args.base);
-  if (commit === undefined) {
+  // The ref is one of the repository that holds the schema, wherever the command runs from.
+  const top = await repositoryTop(gitFolderOf(path.resolve(cwd, args.schema)));
+  const commit = top === undefined ? undefined : await resolveCommit(top, args.base);
+  if (top === undefined || commit === undefined) {
+    const where = top === undefined ? `--schema ${args.schema} is in no git repository` : `not a git ref of ${displayPath(top, cwd)}`;
     return {
       ok: false,
-      messages: [`codegen diff: --base ${args.base} is neither an existing path nor a git ref of this repository (in CI, fetch it first: git fetch origin main)`],
+      messages: [`codegen diff: --base ${args.base} is neither an existing path nor a git ref (${where}; in CI, fetch the ref first: git fetch origin main)`],
     };
   }
-  const materialised = await materialiseAtRef(cwd, args.base, commit, args.schema);
+  const materialised = await materialiseAtRef(cwd, top, args.base, commit, args.schema);
   if (!materialised.ok) return { ok: false, messages: [`codegen diff: ${materialised.message}`] };
   const { value } = materialised;
   return loadSide(`base ${args.base}`, value.schemaPath, value.cwd, () => value.cleanup());
 }
 
-function render(report: DiffReport, args: DiffArgs, cwd: string): string {
+async function render(report: DiffReport, args: DiffArgs, cwd: string): Promise<string> {
   switch (args.format) {
     case "json":
       return formatJson(report, { failOn: args.failOn });
-    case "github":
+    case "github": {
+      // GitHub resolves annotation paths from the repository's root, not the job's directory.
+      const top = await repositoryTop(gitFolderOf(path.resolve(cwd, args.schema)));
       return formatGithub(report, {
         failOn: args.failOn,
+        fileOf: (file) => (top === undefined ? file : displayPath(path.resolve(cwd, file), top)),
         lineOf: (file, pointer) => {
           try {
             return lineOfPointer(readFileSync(path.resolve(cwd, file), "utf8"), pointer);
@@ -86,6 +93,7 @@ function render(report: DiffReport, args: DiffArgs, cwd: string): string {
           }
         },
       });
+    }
     case "text":
       return formatText(report, { failOn: args.failOn });
   }
@@ -118,7 +126,7 @@ export async function runDiffCommand(argv: string[], io: DiffIo): Promise<number
       baseLabel: args.base,
       headLabel: args.schema,
     });
-    io.stdout(render(report, args, io.cwd));
+    io.stdout(await render(report, args, io.cwd));
     return failed(report, args.failOn) ? DiffExit.failed : DiffExit.ok;
   } finally {
     await base.side.cleanup();

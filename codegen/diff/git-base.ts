@@ -1,10 +1,13 @@
 /**
  * Materialises a schema path as it was at a git ref into a temporary directory, mirroring the
- * repository layout so that file names in the report read the same on both sides. Uses
- * `git ls-tree` and one `git cat-file --batch`, so it works in shallow CI checkouts as long as
- * the ref itself was fetched.
+ * file system around it so that file names in the report read the same on both sides. The
+ * repository is the one that holds the schema (not necessarily the working directory's), so
+ * `diff --base` works for a schema in any repository. Uses `git ls-tree` and one
+ * `git cat-file --batch`, so it works in shallow CI checkouts as long as the ref itself was
+ * fetched.
  */
 import { execFile, spawn } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,6 +28,25 @@ export type MaterialiseResult = { readonly ok: true; readonly value: Materialise
 async function git(cwd: string, args: readonly string[]): Promise<string> {
   const { stdout } = await run("git", [...args], { cwd, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" });
   return stdout;
+}
+
+/**
+ * The folder git commands about a schema path run in: the schema's own folder (its parent
+ * for a file), or the nearest existing folder above it when the path no longer exists.
+ */
+export function gitFolderOf(schemaPath: string): string {
+  let folder = schemaPath;
+  while (!existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  return existsSync(folder) && statSync(folder).isDirectory() ? folder : path.dirname(folder);
+}
+
+/** The top folder of the repository holding `folder`, or undefined outside any repository. */
+export async function repositoryTop(folder: string): Promise<string | undefined> {
+  try {
+    return (await git(folder, ["rev-parse", "--show-toplevel"])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The commit a ref names, or undefined when it names none (or cwd is not in a repository). */
@@ -88,25 +110,30 @@ function readBlobs(cwd: string, objects: readonly string[]): Promise<Map<string,
   });
 }
 
+/**
+ * The files of `schemaPath` (relative to `cwd`) at `commit` of the repository `top`, in a
+ * temporary folder that mirrors the absolute paths of `top` and `cwd`: paths relative to the
+ * returned `cwd` are the ones relative to the real working directory, wherever it is.
+ */
 export async function materialiseAtRef(
   cwd: string,
+  top: string,
   ref: string,
   commit: string,
   schemaPath: string,
 ): Promise<MaterialiseResult> {
-  const top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  const prefix = (await git(cwd, ["rev-parse", "--show-prefix"])).trim();
   const target = path.relative(top, path.resolve(cwd, schemaPath)).split(path.sep).join("/");
   if (target.startsWith("..") || path.isAbsolute(target)) {
     return { ok: false, message: `--schema ${schemaPath} is outside the repository, so it has no version at ${ref}; pass --base a directory instead` };
   }
-  const blobs = await listBlobs(cwd, commit, target === "" ? "." : target);
+  const blobs = await listBlobs(top, commit, target === "" ? "." : target);
   if (blobs.length === 0) return { ok: false, message: `${target} does not exist at ${ref}` };
-  const contents = await readBlobs(cwd, blobs.map((blob) => blob.object));
+  const contents = await readBlobs(top, blobs.map((blob) => blob.object));
   const root = await mkdtemp(path.join(tmpdir(), "codegen-diff-"));
+  const mirrored = (absolute: string): string => path.join(root, path.relative(path.parse(absolute).root, absolute));
   try {
     for (const blob of blobs) {
-      const destination = path.join(root, ...blob.file.split("/"));
+      const destination = path.join(mirrored(top), ...blob.file.split("/"));
       await mkdir(path.dirname(destination), { recursive: true });
       await writeFile(destination, contents.get(blob.object) ?? Buffer.alloc(0));
     }
@@ -117,8 +144,8 @@ export async function materialiseAtRef(
   return {
     ok: true,
     value: {
-      schemaPath: path.join(root, ...target.split("/")),
-      cwd: path.join(root, ...prefix.split("/").filter((part) => part !== "")),
+      schemaPath: path.join(mirrored(top), ...target.split("/")),
+      cwd: mirrored(path.resolve(cwd)),
       cleanup: () => rm(root, { recursive: true, force: true }),
     },
   };

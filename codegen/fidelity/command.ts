@@ -18,7 +18,7 @@ export interface FidelityIo {
 
 export const FidelityExit = { ok: 0, inputError: 2, internalError: 3 } as const;
 
-export const fidelityHelp = `Usage: npm run codegen -- fidelity --schema BUNDLE --reference TS_DIR [options]
+export const fidelityHelp = `Usage: thread-queue-codegen fidelity --schema BUNDLE --reference TS_DIR [options]
 
 Generates the types for a schema (a bundle file or a schema directory) and compares each
 type ts-rs wrote into TS_DIR with ours, by name, with the TypeScript compiler: equal when each

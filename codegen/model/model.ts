@@ -109,7 +109,9 @@ export interface ProtocolModel {
   readonly methods: readonly MethodSpec[];
   /**
    * How the source is named in generated headers: the --schema argument as given,
-   * relative to the working directory with "/" separators (e.g. "schema").
+   * relative to the working directory with "/" separators (e.g. "schema"). The CLI rebases
+   * it (and every `source.file`) onto the project folder, so headers do not depend on the
+   * working directory.
    */
   readonly sourceLabel: string;
   /** The registry's `name` and `version`, when it gives them (a derived registry does not). */
@@ -118,6 +120,11 @@ export interface ProtocolModel {
   readonly requestErrors?: readonly MethodError[];
   /** Diagrams the registry lists, in its order; absent when it lists none. */
   readonly diagrams?: readonly DiagramSpec[];
+  /**
+   * The command generated headers give for regenerating the output; absent, the bare
+   * `npx thread-queue-codegen`. The CLI sets it from its command line (codegen/cli/provenance.ts).
+   */
+  readonly regenerateCommand?: string;
 }
 
 /** One output file of an emitter: a path relative to the output directory ("/" separators). */
@@ -128,6 +135,16 @@ export interface GeneratedFile {
 
 /** Every emitter is one function from the model to files; it must be deterministic. */
 export type Emitter = (model: ProtocolModel) => GeneratedFile[];
+
+/**
+ * An emitter whose work runs elsewhere (a worker thread) while the others run: `start`
+ * gives the very files `replaces` would, later. The CLI starts these first.
+ */
+export interface DeferredEmitter {
+  readonly name: string;
+  readonly replaces: Emitter;
+  readonly start: (model: ProtocolModel) => Promise<GeneratedFile[]>;
+}
 
 /** The normal-form $ref for a type id. */
 export function refForType(id: TypeId): string {

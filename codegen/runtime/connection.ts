@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * The request/response engine on top of a `Transport`, untyped at the method level: string
  * methods, unknown params and results. The generated client adds the types on top; tests and
@@ -33,9 +34,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 export interface ConnectionOptions {
   /** Per-request default; 0 or Infinity waits forever. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Send `"jsonrpc": "2.0"` on outgoing requests and notifications (Codex does not). */
-  sendJsonrpcMember?: boolean;
+  sendJsonrpcMember?: boolean | undefined;
 }
 
 export interface RequestOptions {

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Newline-delimited framing for stdio: bytes in, lines out, with a bound on line size.
  *

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Newline-delimited JSON over Node streams, shared by the stdio transports of both sides:
  * a reader that turns a readable stream into `Transport` callbacks, and a writer that puts one

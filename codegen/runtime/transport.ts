@@ -46,16 +46,16 @@ export interface Transport {
    */
   abort?(reason: string): void;
   /** Who is on the other end, for log lines (`127.0.0.1:53412`, `stdio`). */
-  readonly peerName?: string;
+  readonly peerName?: string | undefined;
   /**
    * A parsed JSON value, not yet classified (see `classifyMessage`), with the text it was parsed
    * from when the transport has it (a server may refuse what `JSON.parse` silently changed).
    */
-  onmessage?: (message: unknown, text?: string) => void;
+  onmessage?: ((message: unknown, text?: string) => void) | undefined;
   /** A frame that could not be turned into a JSON value; `error` is the answer to send. */
-  onframeerror?: (error: RpcError) => void;
-  onerror?: (error: Error) => void;
-  onclose?: () => void;
+  onframeerror?: ((error: RpcError) => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onclose?: (() => void) | undefined;
 }
 
 /** Routes a frame error to `onframeerror`, or to `onerror` when nobody answers frames. */

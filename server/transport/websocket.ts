@@ -66,7 +66,7 @@ export class WebSocketListener {
   private readonly options: WebSocketListenerOptions;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
-  private readonly connections = new Set<WebSocketTransport>();
+  private readonly connections = new Set<WebSocketTransport<WebSocket>>();
   /** Sockets that have not answered the latest ping → frames written to them when it was sent. */
   private readonly unanswered = new WeakMap<WebSocket, number>();
   private heartbeat: ReturnType<typeof setInterval> | undefined;

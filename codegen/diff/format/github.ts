@@ -10,6 +10,8 @@ export interface GithubOptions {
   readonly failOn: Severity | "none";
   /** The 1-based line of a location, when it can be found. */
   readonly lineOf?: (file: string, pointer: string) => number | undefined;
+  /** The path an annotation names for a report's file (GitHub wants it from the repository's root). */
+  readonly fileOf?: (file: string) => string;
 }
 
 /** Workflow-command escaping: the message escapes %, CR, LF; properties also ":" and ",". */
@@ -25,7 +27,7 @@ function annotation(change: Change, options: GithubOptions): string {
   const command = change.severity === "breaking" ? "error" : "warning";
   const properties: string[] = [];
   if (change.location !== null) {
-    properties.push(`file=${escapeProperty(change.location.file)}`);
+    properties.push(`file=${escapeProperty(options.fileOf?.(change.location.file) ?? change.location.file)}`);
     // A base-side pointer means nothing in the head file of the same name.
     const line = change.location.side === "head" ? options.lineOf?.(change.location.file, change.location.pointer) : undefined;
     if (line !== undefined) properties.push(`line=${line}`);

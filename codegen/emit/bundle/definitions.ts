@@ -4,7 +4,7 @@
  * (which compiles against the same layout), so a ref means the same in both.
  */
 import type { JsonSchemaObject, NamedType } from "../../model/model.js";
-import { InvalidNameError } from "../shared/identifiers.js";
+import { InvalidNameError } from "../shared/name-error.js";
 import { compareCodeUnits } from "../shared/order.js";
 
 interface Folder {

@@ -6,7 +6,7 @@
  * source of its own, so a consumer can take one file instead of the schema folder.
  */
 import type { Emitter, JsonSchemaObject, MethodError, MethodSpec, ProtocolModel } from "../../model/model.js";
-import { headerText } from "../shared/header.js";
+import { headerOf, headerText } from "../shared/header.js";
 import { nestDefinitions } from "./definitions.js";
 
 export const BUNDLE_PATH = "schema/protocol.schemas.json";
@@ -18,7 +18,7 @@ export const emitBundle: Emitter = (model) => [{ path: BUNDLE_PATH, contents: `$
 
 export function bundleDocument(model: ProtocolModel): JsonSchemaObject {
   return {
-    $comment: headerText({ source: model.sourceLabel }),
+    $comment: headerText(headerOf(model)),
     $schema: DRAFT_07,
     definitions: nestDefinitions(model.types),
     [REGISTRY_MEMBER]: {

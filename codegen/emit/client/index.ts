@@ -6,6 +6,7 @@
 import ts from "../shared/typescript.js";
 import type { Emitter } from "../../model/model.js";
 import { printModule } from "../protocol/printing.js";
+import { headerOf } from "../shared/header.js";
 import { clientFileStatements } from "./client.js";
 
 const f = ts.factory;
@@ -35,6 +36,6 @@ function indexStatements(): ts.Statement[] {
 }
 
 export const emitClient: Emitter = (model) => [
-  { path: "client/client.ts", contents: printModule(model.sourceLabel, clientFileStatements(model)) },
-  { path: "client/index.ts", contents: printModule(model.sourceLabel, indexStatements()) },
+  { path: "client/client.ts", contents: printModule(headerOf(model), clientFileStatements(model)) },
+  { path: "client/index.ts", contents: printModule({ ...headerOf(model), runtimeNeeds: true }, indexStatements()) },
 ];

@@ -1,8 +1,8 @@
 /**
  * Example values for the site: a type's own `examples` when its schema has them, otherwise one
  * built from the schema by openapi-sampler (required members only, first variant of a union,
- * fixed sample values — deterministic). Every example is checked by the generated validators
- * (the very ajv functions validators/standalone.js is printed from): a schema's own example
+ * fixed sample values — deterministic). Every example is checked as the generated validators
+ * check it (an ajv with the options, formats and bundle standalone.ts is printed from): a schema's own example
  * that fails is the maintainer's to fix (SchemaInputError → exit 2, naming the type file and
  * the example's pointer); a built one that fails is left out and the page says why.
  */
@@ -12,7 +12,7 @@ import type { SchemaError } from "../../errors.js";
 import type { JsonSchemaObject, ProtocolModel, TypeId } from "../../model/model.js";
 import { refForType } from "../../model/model.js";
 import { nestDefinitions } from "../bundle/definitions.js";
-import { compiledValidatorAjv, validatorRef } from "../validators/compile.js";
+import { validationAjv, validatorRef } from "../validators/compile.js";
 
 export type Example =
   | { readonly kind: "schema"; readonly value: unknown }
@@ -31,7 +31,7 @@ export interface ExampleBook {
  * returns the problems as schema errors for the caller to raise together.
  */
 export function buildExampleBook(model: ProtocolModel): { book: ExampleBook; errors: SchemaError[] } {
-  const ajv = compiledValidatorAjv(model);
+  const ajv = validationAjv(model);
   const validate = (id: TypeId, value: unknown): readonly ErrorObject[] => {
     const check = ajv.getSchema(validatorRef(id));
     if (check === undefined) throw new Error(`no compiled validator for type "${id}"`);

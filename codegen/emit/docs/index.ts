@@ -18,7 +18,7 @@ import { typesPage } from "./pages/types-page.js";
 import { DOCS_DIR, SEARCH_INDEX, SEARCH_SCRIPT, STYLESHEET } from "./paths.js";
 import { searchIndexScript } from "./search-index.js";
 import { buildSiteContext } from "./site.js";
-import { headerLines, headerText } from "../shared/header.js";
+import { headerLines, headerOf, headerText } from "../shared/header.js";
 
 /** The hand-written assets, read once: the emitter's own files, not the user's input. */
 const ASSET_LABEL = "codegen/emit/docs/assets";
@@ -42,8 +42,8 @@ export const emitDocs: Emitter = (model) => {
   ];
   const files: GeneratedFile[] = pages.map((page) => ({ path: `${DOCS_DIR}/${page.path}`, contents: renderPage(page, site) }));
   files.push(
-    { path: `${DOCS_DIR}/${STYLESHEET}`, contents: `/* ${headerText({ source: `${ASSET_LABEL}/site.css` }).replace(/\*\//g, "* /")} */\n${stylesheet}` },
-    { path: `${DOCS_DIR}/${SEARCH_SCRIPT}`, contents: `${headerLines({ source: `${ASSET_LABEL}/search.js` }).join("\n")}\n${searchScript}` },
+    { path: `${DOCS_DIR}/${STYLESHEET}`, contents: `/* ${headerText(headerOf(model, `${ASSET_LABEL}/site.css`)).replace(/\*\//g, "* /")} */\n${stylesheet}` },
+    { path: `${DOCS_DIR}/${SEARCH_SCRIPT}`, contents: `${headerLines(headerOf(model, `${ASSET_LABEL}/search.js`)).join("\n")}\n${searchScript}` },
     { path: `${DOCS_DIR}/${SEARCH_INDEX}`, contents: searchIndexScript(model) },
   );
   return files;

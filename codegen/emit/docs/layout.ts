@@ -6,7 +6,7 @@
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { h } from "hastscript";
 import { toHtml } from "hast-util-to-html";
-import { headerText } from "../shared/header.js";
+import { headerOf, headerText } from "../shared/header.js";
 import { DIAGRAMS_PAGE, INDEX_PAGE, linkFrom, rootFrom, SEARCH_PAGE, SEARCH_SCRIPT, STYLESHEET, TYPES_PAGE } from "./paths.js";
 import type { SiteContext } from "./site.js";
 
@@ -29,7 +29,7 @@ export function renderPage(page: PageSpec, site: SiteContext): string {
     type: "root",
     children: [
       { type: "doctype" },
-      { type: "comment", value: ` ${commentSafe(headerText({ source: site.model.sourceLabel }))} ` },
+      { type: "comment", value: ` ${commentSafe(headerText(headerOf(site.model)))} ` },
       h("html", { lang: "en", dataRoot: rootFrom(page.path) }, [
         h("head", [
           h("meta", { charSet: "utf-8" }),

@@ -4,7 +4,7 @@
  * opened from `file://`, where fetch() is refused, can load it with a <script> element.
  */
 import type { ProtocolModel } from "../../model/model.js";
-import { headerLines } from "../shared/header.js";
+import { headerLines, headerOf } from "../shared/header.js";
 import { methodRole } from "./components.js";
 import { plainSummary } from "./markdown.js";
 import { methodPage, typePage } from "./paths.js";
@@ -23,5 +23,5 @@ export function searchIndexScript(model: ProtocolModel): string {
   // JSON is a JavaScript expression; U+2028/2029 are escaped anyway for older parsers. One
   // entry per line keeps --check diffs readable.
   const lines = searchEntries(model).map((entry) => JSON.stringify(entry).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029"));
-  return `${headerLines({ source: model.sourceLabel }).join("\n")}\nself.protocolSearchIndex = [\n${lines.join(",\n")}\n];\n`;
+  return `${headerLines(headerOf(model)).join("\n")}\nself.protocolSearchIndex = [\n${lines.join(",\n")}\n];\n`;
 }

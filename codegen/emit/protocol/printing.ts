@@ -5,7 +5,7 @@
  * which the shared printer, built for factory nodes only, does not do.
  */
 import ts from "../shared/typescript.js";
-import { headerLines } from "../shared/header.js";
+import { headerLines, type HeaderOptions } from "../shared/header.js";
 
 const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
 const context = ts.createSourceFile("generated.ts", "", ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
@@ -44,11 +44,11 @@ function linkKind(statement: ts.Statement): string | undefined {
 }
 
 /**
- * A whole generated file: the header naming `source`, then the statements separated by blank
+ * A whole generated file: the header (source and command), then the statements separated by blank
  * lines (runs of imports or re-exports stay together), ending with a single "\n".
  */
-export function printModule(source: string, statements: readonly ts.Statement[]): string {
-  return printWithHeader(headerLines({ source }), statements);
+export function printModule(header: HeaderOptions, statements: readonly ts.Statement[]): string {
+  return printWithHeader(headerLines(header), statements);
 }
 
 /** {@link printModule} with other header lines (scaffolded files are not "do not edit"). */

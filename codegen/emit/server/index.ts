@@ -6,6 +6,7 @@
 import ts from "../shared/typescript.js";
 import type { Emitter } from "../../model/model.js";
 import { printModule } from "../protocol/printing.js";
+import { headerOf } from "../shared/header.js";
 import { dispatcherFileStatements } from "./dispatcher.js";
 import { handlersFileStatements } from "./handlers.js";
 import { notificationsFileStatements } from "./notifications.js";
@@ -27,8 +28,8 @@ function indexStatements(): ts.Statement[] {
 }
 
 export const emitServer: Emitter = (model) => [
-  { path: "server/dispatcher.ts", contents: printModule(model.sourceLabel, dispatcherFileStatements(model)) },
-  { path: "server/handlers.ts", contents: printModule(model.sourceLabel, handlersFileStatements(model)) },
-  { path: "server/index.ts", contents: printModule(model.sourceLabel, indexStatements()) },
-  { path: "server/notifications.ts", contents: printModule(model.sourceLabel, notificationsFileStatements(model)) },
+  { path: "server/dispatcher.ts", contents: printModule(headerOf(model), dispatcherFileStatements(model)) },
+  { path: "server/handlers.ts", contents: printModule(headerOf(model), handlersFileStatements(model)) },
+  { path: "server/index.ts", contents: printModule({ ...headerOf(model), runtimeNeeds: true }, indexStatements()) },
+  { path: "server/notifications.ts", contents: printModule(headerOf(model), notificationsFileStatements(model)) },
 ];

@@ -5,8 +5,8 @@
  *   typed stub (`threadQueueAdd` for "thread/queue/add") that throws "not implemented";
  * - `context.ts` with the `HandlerContext` every handler receives;
  * - `index.ts` assembling the stubs into the `handlers` object `createDispatcher` takes.
- * A method added to the schema later gets its stub file on the next scaffold run, and
- * index.ts (already there, so not rewritten) then fails to compile until it lists it.
+ * A method added to the schema later gets its stub file on the next scaffold run, and the CLI
+ * adds it to the existing index.ts (codegen/cli/scaffold-index.ts) without touching the rest.
  *
  * The stubs import the generated server from "../generated/server/index.js", right for a
  * scaffold folder one level below the repository root next to generated/; pass another
@@ -38,7 +38,7 @@ function print(source: string, statements: readonly ts.Statement[]): string {
   // A line break in the label would end the comment and turn the rest into code.
   const label = source.replace(/[\r\n\u2028\u2029]+/g, " ");
   const header = [
-    `// Scaffolded by codegen from ${label} (npm run codegen -- --scaffold DIR).`,
+    `// Scaffolded by codegen from ${label} (npx thread-queue-codegen --scaffold DIR).`,
     "// Yours to edit: codegen writes a scaffold file only where none exists.",
   ];
   return printWithHeader(header, statements);
@@ -116,6 +116,24 @@ function checkScaffoldNames(specs: readonly MethodSpec[], names: ReadonlyMap<str
     if (owner !== undefined) throw new Error(`methods ${JSON.stringify(owner)} and ${JSON.stringify(spec.method)} both scaffold to ${stem}.ts`);
     stems.set(key, spec.method);
   }
+}
+
+/** A client→server method as the scaffold wires it: its table in index.ts, stub name and file stem. */
+export interface ScaffoldEntry {
+  readonly method: string;
+  readonly table: "requests" | "notifications";
+  readonly name: string;
+  readonly stem: string;
+}
+
+/** Every method the scaffold writes a stub for, in index.ts's order (checked as the emitter checks them). */
+export function scaffoldEntries(model: ProtocolModel): ScaffoldEntry[] {
+  const requests = methodsOf(model, "clientToServer", "request");
+  const notifications = methodsOf(model, "clientToServer", "notification");
+  const all = [...requests, ...notifications];
+  const names = methodMemberNames(all);
+  checkScaffoldNames(all, names);
+  return all.map((spec) => ({ method: spec.method, table: spec.kind === "request" ? "requests" : "notifications", name: names.get(spec.method) ?? "", stem: methodFileStem(spec.method) }));
 }
 
 export function createHandlerStubsEmitter(options: HandlerStubsOptions): Emitter {

@@ -4,6 +4,7 @@
  * would break every client that imports it by its schema name).
  */
 import ts from "./typescript.js";
+import { InvalidNameError } from "./name-error.js";
 
 /**
  * Words that cannot name a declaration or an import binding in a strict ES module, plus the
@@ -50,9 +51,7 @@ export function declarationNameProblem(name: string): string | undefined {
 }
 
 /** A schema name that cannot become code. The message names the schema element and its file. */
-export class InvalidNameError extends Error {
-  override readonly name = "InvalidNameError";
-}
+export { InvalidNameError } from "./name-error.js";
 
 /**
  * Throws {@link InvalidNameError} unless `name` can name a declaration.

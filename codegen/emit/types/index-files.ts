@@ -12,7 +12,7 @@ import { moduleSpecifier, namespaceDir, typeFilePath } from "../shared/type-impo
 
 const f = ts.factory;
 
-export function emitIndexFiles(types: readonly NamedType[], sourceLabel: string): GeneratedFile[] {
+export function emitIndexFiles(types: readonly NamedType[], sourceLabel: string, command?: string | undefined): GeneratedFile[] {
   const namespaces = collectNamespaces(types);
   return [...namespaces.entries()].map(([key, namespace]) => {
     const dir = namespaceDir(namespace);
@@ -56,7 +56,7 @@ export function emitIndexFiles(types: readonly NamedType[], sourceLabel: string)
       : [];
     return {
       path: `${dir}/index.ts`,
-      contents: printFile(headerLines({ source: sourceLabel }), [typeExports, childExports, empty]),
+      contents: printFile(headerLines({ source: sourceLabel, command }), [typeExports, childExports, empty]),
     };
   });
 }

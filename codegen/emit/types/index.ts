@@ -29,7 +29,7 @@ export function typesEmitter(options: TypesEmitterOptions = defaultTypesEmitterO
     const typesById = new Map<TypeId, NamedType>(model.types.map((type) => [type.id, type]));
     const optionalDefaults = typesWithOptionalDefaults(model, options.defaultedParams);
     const emitFor = (type: NamedType) =>
-      emitTypeFile(type, typesById, { defaultedPropertiesRequired: !optionalDefaults.has(type.id), jsonValue: builtin });
+      emitTypeFile(type, typesById, { defaultedPropertiesRequired: !optionalDefaults.has(type.id), jsonValue: builtin, command: model.regenerateCommand });
     const emitted = model.types.map((type) => ({ owner: describeType(type), ...emitFor(type) }));
 
     const types = [...model.types];
@@ -38,7 +38,7 @@ export function typesEmitter(options: TypesEmitterOptions = defaultTypesEmitterO
       emitted.push({ owner: "the built-in JsonValue type", ...emitFor(builtin) });
       types.push(builtin);
     }
-    const indexFiles = emitIndexFiles(types, model.sourceLabel).map((file) => ({
+    const indexFiles = emitIndexFiles(types, model.sourceLabel, model.regenerateCommand).map((file) => ({
       owner: `the namespace index (${model.sourceLabel})`,
       file,
     }));

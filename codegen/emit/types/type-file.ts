@@ -18,6 +18,8 @@ export interface TypeFileOptions {
   readonly defaultedPropertiesRequired: boolean;
   /** The built-in `JsonValue` type, which `JSON_VALUE_REF` names. */
   readonly jsonValue: NamedType;
+  /** The header's regenerate command (the model's). */
+  readonly command?: string | undefined;
 }
 
 export interface EmittedTypeFile {
@@ -74,7 +76,7 @@ export function emitTypeFile(
   return {
     file: {
       path: typeFilePath(type),
-      contents: printFile(headerLines({ source: sourceOf(type) }), [typeImportDeclarations(imports), [alias]]),
+      contents: printFile(headerLines({ source: sourceOf(type), command: options.command }), [typeImportDeclarations(imports), [alias]]),
     },
     usesJsonValue,
   };

@@ -1,25 +1,24 @@
 /**
- * validators/formats.js: the format checks standalone.js calls at run time (ajv compiles a
+ * validators/formats.ts: the format checks standalone.ts calls at run time (ajv compiles a
  * format to `protocolFormats.<name>.validate(x)`), printed from codegen/formats so the code
  * that runs is the check ajv compiled against; plus `formatHints`, the "uint32 (0..4294967295)"
  * text that result.ts puts into error messages.
  */
 import ts from "../shared/typescript.js";
 import { numericFormat, numericFormatHint, type KnownFormat, type NumericFormat } from "../../formats/index.js";
-import { headerLines } from "../shared/header.js";
+import { headerLines, type HeaderOptions } from "../shared/header.js";
 import { propertyNameNode } from "../shared/identifiers.js";
 import { printFile } from "../shared/printer.js";
-import { declareConst, exportConst, namedImport } from "./factory.js";
+import { exportConst, namedImport } from "./factory.js";
 
 const f = ts.factory;
 
-export const FORMATS_JS = "validators/formats.js";
-export const FORMATS_DTS = "validators/formats.d.ts";
+export const FORMATS_TS = "validators/formats.ts";
 
-/** The binding formats.js imports ajv-formats' checks under. */
+/** The binding formats.ts imports ajv-formats' checks under. */
 const AJV_FORMATS = "fullFormats";
 
-export function formatsModule(formats: readonly KnownFormat[], source: string): string {
+export function formatsModule(formats: readonly KnownFormat[], header: HeaderOptions): string {
   const imports: ts.Statement[] = [];
   if (formats.some((format) => format.source === "ajv-formats")) {
     imports.push(namedImport([AJV_FORMATS], "ajv-formats/dist/formats.js"));
@@ -31,24 +30,19 @@ export function formatsModule(formats: readonly KnownFormat[], source: string): 
       ? [f.createPropertyAssignment(propertyNameNode(format.name), f.createStringLiteral(numericFormatHint(numeric)))]
       : [];
   });
-  return printFile(headerLines({ source }), [
+  // Typed as plain records: the entries are ajv format definitions, which only the compiled
+  // code reads, and the hints are looked up by a format name found at run time.
+  return printFile(headerLines(header), [
     imports,
-    [exportConst("formats", f.createObjectLiteralExpression(entries, true)), exportConst("formatHints", f.createObjectLiteralExpression(hints, true))],
+    [
+      exportConst("formats", f.createObjectLiteralExpression(entries, true), readonlyRecord(f.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword))),
+      exportConst("formatHints", f.createObjectLiteralExpression(hints, true), readonlyRecord(f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword))),
+    ],
   ]);
 }
 
-/** The declarations for formats.js; the same for every model. */
-export function formatsDeclarations(source: string): string {
-  const readonlyRecord = (value: ts.TypeNode): ts.TypeNode =>
-    f.createTypeReferenceNode("Readonly", [
-      f.createTypeReferenceNode("Record", [f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), value]),
-    ]);
-  return printFile(headerLines({ source }), [
-    [
-      declareConst("formats", readonlyRecord(f.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword))),
-      declareConst("formatHints", readonlyRecord(f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword))),
-    ],
-  ]);
+function readonlyRecord(value: ts.TypeNode): ts.TypeNode {
+  return f.createTypeReferenceNode("Readonly", [f.createTypeReferenceNode("Record", [f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), value])]);
 }
 
 function formatEntry(format: KnownFormat): ts.Expression {
@@ -58,7 +52,14 @@ function formatEntry(format: KnownFormat): ts.Expression {
       f.createPropertyAssignment("type", f.createStringLiteral("number")),
       f.createPropertyAssignment(
         "validate",
-        f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, "value")], undefined, undefined, numericCheck(numeric)),
+        f.createArrowFunction(
+          undefined,
+          undefined,
+          [f.createParameterDeclaration(undefined, undefined, "value", undefined, f.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword))],
+          f.createKeywordTypeNode(ts.SyntaxKind.BooleanKeyword),
+          undefined,
+          numericCheck(numeric),
+        ),
       ),
     ]);
   }

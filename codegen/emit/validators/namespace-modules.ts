@@ -1,12 +1,12 @@
 /**
  * validators/<ns…>/index.ts: `is<Name>` and `validate<Name>` for every type of a namespace,
- * each a thin wrapper over the type's function in standalone.js, plus the namespace's child
+ * each a thin wrapper over the type's function in standalone.ts, plus the namespace's child
  * namespaces; the root index adds the result types, `formatIssues` and `validatorsById`.
  */
 import { posix } from "node:path";
 import ts from "../shared/typescript.js";
 import type { NamedType } from "../../model/model.js";
-import { headerLines } from "../shared/header.js";
+import { headerLines, type HeaderOptions } from "../shared/header.js";
 import { compareCodeUnits } from "../shared/order.js";
 import { printFile } from "../shared/printer.js";
 import { namespaceDir } from "../shared/type-imports.js";
@@ -22,7 +22,7 @@ import {
 } from "./factory.js";
 import { isFunctionName, ModuleNames, validateFunctionName } from "./names.js";
 import { RESULT_TS } from "./result-module.js";
-import { STANDALONE_JS } from "./standalone-module.js";
+import { STANDALONE_TS } from "./standalone-module.js";
 
 const f = ts.factory;
 
@@ -45,7 +45,7 @@ export interface NamespaceModule {
   readonly contents: string;
 }
 
-export function namespaceModules(compiled: CompiledValidators, source: string): NamespaceModule[] {
+export function namespaceModules(compiled: CompiledValidators, source: HeaderOptions): NamespaceModule[] {
   const namespaces = collectNamespaces(compiled);
   return [...namespaces.values()].map((namespace) => {
     const dir = posix.join(VALIDATORS_DIR, ...namespace.path);
@@ -81,7 +81,7 @@ function namespaceModule(
   children: readonly string[],
   allTypes: readonly NamedType[] | undefined,
   dir: string,
-  source: string,
+  source: HeaderOptions,
 ): string {
   const file = posix.join(dir, "index.ts");
   const names = new ModuleNames(file);
@@ -97,7 +97,7 @@ function namespaceModule(
     const typeNames = namespace.types.map(({ type }) => claim(type.name, `type "${type.id}"`));
     imports.push(namedImport(typeNames, specifier(dir, posix.join(namespaceDir(namespace.path), "index.js")), true));
     const exportNames = namespace.types.map(({ type, exportName }) => claim(exportName, `the standalone function of "${type.id}"`));
-    imports.push(namedImport(exportNames, specifier(dir, STANDALONE_JS)));
+    imports.push(namedImport(exportNames, specifier(dir, STANDALONE_TS.replace(/\.ts$/, ".js"))));
   }
   imports.push(resultImport(specifier(dir, RESULT_TS.replace(/\.ts$/, ".js"))));
 
@@ -117,7 +117,7 @@ function namespaceModule(
   ]);
 
   const lookup = isRoot ? [validatorsById(allTypes)] : [];
-  return printFile(headerLines({ source }), [imports, reexports, functions, lookup]);
+  return printFile(headerLines({ ...source, runtimeNeeds: isRoot }), [imports, reexports, functions, lookup]);
 }
 
 function resultImport(from: string): ts.ImportDeclaration {

@@ -3,9 +3,12 @@
  * them. The code is fixed (no schema name reaches it); it is kept here as text rather than
  * built node by node because it does not vary; the tests typecheck the emitted file.
  */
-import { headerLines } from "../shared/header.js";
+import { headerLines, type HeaderOptions } from "../shared/header.js";
 
 export const RESULT_TS = "validators/result.ts";
+
+/** The type of every compiled function, declared in result.ts. */
+export const RAW_FUNCTION_TYPE = "StandaloneValidateFunction";
 
 const RESULT_SOURCE = `import { formatHints } from "./formats.js";
 
@@ -24,13 +27,19 @@ export interface ValidationIssue {
 
 export type ValidationResult = { ok: true } | { ok: false; errors: ValidationIssue[] };
 
-/** An error as the compiled functions in standalone.js report it. */
+/** An error as the compiled functions in standalone.ts report it. */
 export interface RawValidationError {
   readonly instancePath: string;
   readonly schemaPath: string;
   readonly keyword: string;
   readonly params: Record<string, unknown>;
   readonly message?: string;
+}
+
+/** A compiled function of standalone.ts: true when valid; otherwise it leaves \`errors\`. */
+export interface StandaloneValidateFunction {
+  (data: unknown): boolean;
+  errors?: RawValidationError[] | null;
 }
 
 /** The one success value: shared and frozen so that a passing check allocates nothing. */
@@ -67,25 +76,30 @@ function toIssue(error: RawValidationError): ValidationIssue {
 
 // ajv's messages leave out what a reader most needs: the range a number format allows, the
 // values an enum allows, the name of a property that is not allowed; and it writes a type
-// union as "integer,null".
+// union as "integer,null". (\`params\` is a record: read with brackets, so the module compiles
+// under \`noPropertyAccessFromIndexSignature\` too.)
 function issueMessage(error: RawValidationError): string {
   const { keyword, params } = error;
-  if (keyword === "format" && typeof params.format === "string" && Object.hasOwn(formatHints, params.format)) {
-    return \`must be \${formatHints[params.format] ?? params.format}\`;
+  const format = params["format"];
+  if (keyword === "format" && typeof format === "string" && Object.hasOwn(formatHints, format)) {
+    return \`must be \${formatHints[format] ?? format}\`;
   }
-  if (keyword === "enum" && Array.isArray(params.allowedValues)) {
-    return \`must be one of \${params.allowedValues.map((value) => JSON.stringify(value)).join(", ")}\`;
+  const allowedValues = params["allowedValues"];
+  if (keyword === "enum" && Array.isArray(allowedValues)) {
+    return \`must be one of \${allowedValues.map((value) => JSON.stringify(value)).join(", ")}\`;
   }
-  if (keyword === "type" && Array.isArray(params.type)) {
-    return \`must be \${params.type.join(" or ")}\`;
+  const type = params["type"];
+  if (keyword === "type" && Array.isArray(type)) {
+    return \`must be \${type.join(" or ")}\`;
   }
-  if (keyword === "additionalProperties" && typeof params.additionalProperty === "string") {
-    return \`must not have property \${JSON.stringify(params.additionalProperty)}\`;
+  const additionalProperty = params["additionalProperty"];
+  if (keyword === "additionalProperties" && typeof additionalProperty === "string") {
+    return \`must not have property \${JSON.stringify(additionalProperty)}\`;
   }
   return error.message ?? \`must pass "\${keyword}"\`;
 }
 `;
 
-export function resultModule(source: string): string {
-  return `${headerLines({ source }).join("\n")}\n\n${RESULT_SOURCE}`;
+export function resultModule(header: HeaderOptions): string {
+  return `${headerLines(header).join("\n")}\n\n${RESULT_SOURCE}`;
 }

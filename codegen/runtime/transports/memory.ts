@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * An in-memory pair of transports, for tests and for running a client and a server in one
  * process. Each message goes through JSON text on its way across, so a value that would not

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Client transport that spawns the server as a child process and speaks newline-delimited
  * JSON over its stdin and stdout. The child's stderr is its log: passed through to ours by

@@ -1,14 +1,41 @@
+/// <reference types="node" />
 /**
  * Client transport that dials a WebSocket server: one JSON message per text frame, optional
  * headers (e.g. `Authorization: Bearer …`). A refused upgrade rejects `start()` with the
  * HTTP status, so callers can tell "wrong token" (401) from "not allowed" (403).
+ *
+ * It dials with the `ws` package, loaded when `start()` runs: `ws` is an optional dependency
+ * that only WebSocket users install, so importing the client never needs it, and its name is
+ * not a static import (a project compiling this file needs no type declarations for it).
  */
 import type { IncomingMessage } from "node:http";
-import WebSocket from "ws";
 import { connectionClosed } from "../errors.js";
 import type { JsonRpcMessage } from "../jsonrpc.js";
 import type { Transport } from "../transport.js";
-import { WebSocketTransport } from "./websocket-socket.js";
+import { WebSocketTransport, type WebSocketLike } from "./websocket-socket.js";
+
+/** A dialing `ws` socket: a `WebSocketLike` that also reports how its opening handshake went. */
+interface DialingSocket extends WebSocketLike {
+  on(event: "message", listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "open", listener: () => void): unknown;
+  on(event: "unexpected-response", listener: (request: unknown, response: IncomingMessage) => void): unknown;
+  off(event: "open" | "error" | "unexpected-response", listener: (...args: never[]) => void): unknown;
+}
+
+type WebSocketConstructor = new (url: string, options: { headers?: Record<string, string> | undefined; maxPayload?: number | undefined; handshakeTimeout?: number | undefined }) => DialingSocket;
+
+/** The name of the package, held in a variable so that compilers do not resolve it. */
+const WS_PACKAGE: string = "ws";
+
+async function loadWebSocket(): Promise<WebSocketConstructor> {
+  try {
+    const loaded = (await import(WS_PACKAGE)) as { default: WebSocketConstructor };
+    return loaded.default;
+  } catch (cause) {
+    throw new Error(`WebSocketClientTransport needs the "ws" package (npm install ws): ${(cause as Error).message}`, { cause });
+  }
+}
 
 export interface WebSocketClientTransportOptions {
   url: string;
@@ -49,6 +76,7 @@ export class WebSocketClientTransport implements Transport {
 
   async start(): Promise<void> {
     if (this.inner) throw new Error("WebSocketClientTransport already started");
+    const WebSocket = await loadWebSocket();
     const socket = new WebSocket(this.options.url, {
       headers: this.options.headers,
       maxPayload: this.options.maxPayload,
@@ -82,7 +110,7 @@ export class WebSocketClientTransport implements Transport {
   }
 }
 
-function opened(socket: WebSocket): Promise<void> {
+function opened(socket: DialingSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     const cleanup = (): void => {
       socket.off("open", onOpen);

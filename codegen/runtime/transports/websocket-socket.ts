@@ -1,13 +1,38 @@
+/// <reference types="node" />
 /**
  * A `Transport` over one open `ws` WebSocket, whichever side opened it: one JSON message per
  * text frame. The client transport dials and then wraps its socket in this; the server wraps
  * each accepted socket.
+ *
+ * The socket is typed by what this module uses of it (`WebSocketLike`, which a `ws` socket
+ * is), not by importing `ws`: the package is optional, needed only by whoever opens sockets,
+ * and a project compiling this runtime needs neither `ws` nor its type declarations.
  */
-import WebSocket from "ws";
 import { connectionClosed } from "../errors.js";
 import { binaryFrameError, deliverText } from "../frame-decoding.js";
 import type { JsonRpcMessage } from "../jsonrpc.js";
 import { reportFrameError, type Transport } from "../transport.js";
+
+/** A frame's payload as `ws` delivers it. */
+export type WebSocketRawData = Buffer | ArrayBuffer | Buffer[];
+
+/** The part of a `ws` WebSocket this transport uses. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  on(event: "message", listener: (data: WebSocketRawData, isBinary: boolean) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  once(event: "close", listener: () => void): unknown;
+  pause(): void;
+  resume(): void;
+  send(data: string | Uint8Array, options: { binary: boolean }, callback: (error?: Error) => void): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+}
+
+/** WebSocket ready states (RFC 6455 / WHATWG numbering, as `ws` has them). */
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 3;
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
@@ -16,13 +41,13 @@ export interface WebSocketTransportOptions {
   closeTimeoutMs?: number;
 }
 
-export class WebSocketTransport implements Transport {
+export class WebSocketTransport<Socket extends WebSocketLike = WebSocketLike> implements Transport {
   onmessage?: (message: unknown, text?: string) => void;
   onframeerror?: Transport["onframeerror"];
   onerror?: (error: Error) => void;
   onclose?: () => void;
 
-  readonly socket: WebSocket;
+  readonly socket: Socket;
   private readonly closeTimeoutMs: number;
   private started = false;
   private inputPaused = false;
@@ -30,11 +55,11 @@ export class WebSocketTransport implements Transport {
   private closeNotified = false;
   private readonly closedPromise: Promise<void>;
 
-  constructor(socket: WebSocket, options: WebSocketTransportOptions = {}) {
+  constructor(socket: Socket, options: WebSocketTransportOptions = {}) {
     this.socket = socket;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.closedPromise = new Promise((resolve) => {
-      if (socket.readyState === WebSocket.CLOSED) resolve();
+      if (socket.readyState === CLOSED) resolve();
       else socket.once("close", () => resolve());
     });
     // Held until start(), so the owner can wire its callbacks without losing early frames;
@@ -61,7 +86,7 @@ export class WebSocketTransport implements Transport {
   }
 
   send(message: JsonRpcMessage): Promise<void> {
-    if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
+    if (this.socket.readyState !== OPEN) return Promise.reject(connectionClosed());
     return this.sendFrame(JSON.stringify(message));
   }
 
@@ -76,7 +101,7 @@ export class WebSocketTransport implements Transport {
 
   /** One text frame; resolves once ws has handed it to the socket (its write callback). */
   private sendFrame(data: string | Uint8Array): Promise<void> {
-    if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
+    if (this.socket.readyState !== OPEN) return Promise.reject(connectionClosed());
     return new Promise((resolve, reject) => {
       this.socket.send(data, { binary: false }, (error) => {
         if (error) return reject(error);
@@ -104,7 +129,7 @@ export class WebSocketTransport implements Transport {
   /** Closes with 1000 (or the given code); drops the socket if the peer does not answer. */
   async close(code: number = 1000, reason: string = ""): Promise<void> {
     const socket = this.socket;
-    if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN) {
+    if (socket.readyState === CONNECTING || socket.readyState === OPEN) {
       socket.close(code, reason);
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -127,7 +152,7 @@ export class WebSocketTransport implements Transport {
   }
 }
 
-function rawDataToString(data: WebSocket.RawData): string {
+function rawDataToString(data: WebSocketRawData): string {
   if (Buffer.isBuffer(data)) return data.toString("utf8");
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   return Buffer.from(data).toString("utf8");
