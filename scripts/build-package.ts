@@ -34,6 +34,8 @@ const builds: Record<string, PackageBuild> = {
       // The runtime emitter copies these TypeScript sources into every generated tree.
       ["codegen/runtime", "codegen/runtime"],
       ["codegen/load/registry-meta-schema.json", "codegen/load/registry-meta-schema.json"],
+      // The reference site's stylesheet and search script, read by the docs emitter.
+      ["codegen/emit/docs/assets", "codegen/emit/docs/assets"],
       // Hand-written JavaScript (typescript loaded with require(), see the file): tsc compiles
       // only .ts, so it is shipped as it is.
       ["codegen/emit/shared/typescript.js", "codegen/emit/shared/typescript.js"],

@@ -5,7 +5,7 @@
  * The process entry is server/main.ts; this module starts nothing.
  */
 export { createServerRuntime, DEFAULT_LEASE_TTL_MS, type LeaseOptions, type ServerRuntime, type ServerRuntimeInit } from "./runtime.js";
-export type { ServerOptions } from "./server-options.js";
+export { DEFAULT_SERVER_OPTIONS, type ServerOptions, type ServerOptionsInit } from "./server-options.js";
 export { QueueServer } from "./rpc/queue-server.js";
 export * from "./store/index.js";
 export type { TurnEvents, TurnOutcome, TurnRunner, TurnStartRequest } from "./turns/turn-runner.js";

@@ -6,7 +6,7 @@
 import type { QueueStore } from "./store/queue-store.js";
 import type { TurnRunner } from "./turns/turn-runner.js";
 import type { Logger } from "./logger.js";
-import type { ServerOptions } from "./server-options.js";
+import { resolveServerOptions, type ServerOptions, type ServerOptionsInit } from "./server-options.js";
 import { ThreadRegistry } from "./threads/thread-registry.js";
 import { ThreadService } from "./threads/thread-service.js";
 import { KeyedSerialExecutor } from "./threads/serial-executor.js";
@@ -30,7 +30,8 @@ export interface ServerRuntime {
 export interface ServerRuntimeInit {
   readonly store: QueueStore;
   readonly runner: TurnRunner;
-  readonly options: ServerOptions;
+  /** Limits and defaults; what is left out takes DEFAULT_SERVER_OPTIONS's value. */
+  readonly options?: ServerOptionsInit;
   readonly logger: Logger;
   readonly leases?: LeaseOptions;
 }
@@ -47,7 +48,8 @@ export interface LeaseOptions {
 
 export const DEFAULT_LEASE_TTL_MS = 10_000;
 
-export function createServerRuntime({ store, runner, options, logger, leases = {} }: ServerRuntimeInit): ServerRuntime {
+export function createServerRuntime({ store, runner, options: optionsInit, logger, leases = {} }: ServerRuntimeInit): ServerRuntime {
+  const options = resolveServerOptions(optionsInit);
   const registry = new ThreadRegistry();
   const lanes = new KeyedSerialExecutor();
   const ownerId = leases.ownerId ?? newInstanceId();

@@ -25,3 +25,31 @@ export interface ServerOptions {
   /** Validate every result and notification against its schema before sending (debug). */
   readonly validateOutgoing: boolean;
 }
+
+const MiB = 1024 * 1024;
+
+/**
+ * The defaults of every option but `version` and `defaultCwd` (the command line's flags and an
+ * embedder's `createServerRuntime` share them; docs/guarantees.md › Limits explains the
+ * budgets). Together the budgets bound every message the server builds far below V8's
+ * ~512 MiB string limit and what one slow client can make it hold.
+ */
+export const DEFAULT_SERVER_OPTIONS = {
+  maxInputChars: 1 << 20,
+  maxQueueLength: 10_000,
+  maxInFlightRequests: 256,
+  maxTurnParamsBytes: 8 * MiB,
+  maxQueueBytes: 64 * MiB,
+  maxPageBytes: 1 * MiB,
+  outboundHighWaterBytes: 8 * MiB,
+  maxOutboundBytes: 128 * MiB,
+  threadIdleUnloadMs: 60_000,
+  validateOutgoing: false,
+} as const satisfies Omit<ServerOptions, "version" | "defaultCwd">;
+
+/** What an embedder passes: any option, the rest defaulted (`version` "embedded", `defaultCwd` the process's). */
+export type ServerOptionsInit = Partial<ServerOptions>;
+
+export function resolveServerOptions(init: ServerOptionsInit = {}): ServerOptions {
+  return { ...DEFAULT_SERVER_OPTIONS, version: "embedded", defaultCwd: process.cwd(), ...init };
+}

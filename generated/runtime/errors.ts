@@ -44,12 +44,14 @@ export class RpcError extends Error {
   constructor(code: number, message: string, data?: unknown) {
     // An RpcError is a value exchanged with a peer, not a bug to trace: no stack is captured.
     // Capturing one cost microseconds per error — seconds for a burst of queued answers.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    // (`stackTraceLimit` is V8's; typed here so that the runtime needs no Node typings.)
+    const engine = Error as ErrorConstructor & { stackTraceLimit?: number };
+    const stackTraceLimit = engine.stackTraceLimit;
+    engine.stackTraceLimit = 0;
     try {
       super(message);
     } finally {
-      Error.stackTraceLimit = stackTraceLimit;
+      engine.stackTraceLimit = stackTraceLimit;
     }
     this.name = "RpcError";
     this.code = code;

@@ -3,26 +3,16 @@
  * `--help` and the parser cannot disagree.
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_SERVER_OPTIONS } from "../server-options.js";
 import { parseStoreTarget } from "./store-target.js";
 
 export const DEFAULT_DB_PATH = ".data/thread-queue.sqlite";
 export const WS_TOKEN_ENV = "THREAD_QUEUE_WS_TOKEN";
 
-const MiB = 1024 * 1024;
-/**
- * The budgets (docs/guarantees.md › Limits). Together they bound every message the server
- * builds far below V8's ~512 MiB string limit and what one slow client can make it hold.
- */
-export const DEFAULT_BUDGETS = {
-  maxTurnParamsBytes: 8 * MiB,
-  maxQueueBytes: 64 * MiB,
-  maxPageBytes: 1 * MiB,
-  outboundHighWaterBytes: 8 * MiB,
-  maxOutboundBytes: 128 * MiB,
-  threadIdleUnloadMs: 60_000,
-} as const;
+/** The budgets (docs/guarantees.md › Limits), as the command line's defaults. */
+export const DEFAULT_BUDGETS = DEFAULT_SERVER_OPTIONS;
 /** No budget may come near V8's string limit: every message must stay serializable. */
-const MAX_BUDGET_BYTES = 256 * MiB;
+const MAX_BUDGET_BYTES = 256 * 1024 * 1024;
 
 export type ListenTarget = { kind: "stdio" } | { kind: "ws"; host: string; port: number };
 
@@ -216,9 +206,9 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
     leaseTtlMs: positiveInt("lease-ttl-ms", v["lease-ttl-ms"], 10_000),
     turnDelayMs: positiveInt("turn-delay-ms", v["turn-delay-ms"], 0, true),
     maxFrameBytes: positiveInt("max-frame-bytes", v["max-frame-bytes"], 16 * 1024 * 1024),
-    maxQueueLength: positiveInt("max-queue-length", v["max-queue-length"], 10_000),
-    maxInFlight: positiveInt("max-in-flight", v["max-in-flight"], 256),
-    maxInputChars: positiveInt("max-input-chars", v["max-input-chars"], 1 << 20),
+    maxQueueLength: positiveInt("max-queue-length", v["max-queue-length"], DEFAULT_SERVER_OPTIONS.maxQueueLength),
+    maxInFlight: positiveInt("max-in-flight", v["max-in-flight"], DEFAULT_SERVER_OPTIONS.maxInFlightRequests),
+    maxInputChars: positiveInt("max-input-chars", v["max-input-chars"], DEFAULT_SERVER_OPTIONS.maxInputChars),
     maxTurnParamsBytes: budget("max-turn-params-bytes", v["max-turn-params-bytes"], DEFAULT_BUDGETS.maxTurnParamsBytes),
     maxQueueBytes,
     maxPageBytes: budget("max-page-bytes", v["max-page-bytes"], DEFAULT_BUDGETS.maxPageBytes),

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { FIXTURE, INIT_FILE, jsonReport, nodeCommand, probe } from "./run-probe.js";
+import { fixtureCommand, INIT_FILE, jsonReport, probe } from "./run-probe.js";
 
 const folder = mkdtempSync(join(tmpdir(), "probe-fixture-test-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -46,7 +46,7 @@ describe("probe against a server with one fault", () => {
     it(`finds ${fault.fault}, shrinks it to one call, and the transcript replays it`, { timeout: 180_000 }, async () => {
       const transcript = join(folder, `${fault.fault}.ndjson`);
       const run = await probe([
-        "--server", nodeCommand(FIXTURE, "--fault", fault.fault),
+        "--server", fixtureCommand(fault.fault),
         "--init", INIT_FILE,
         "--seed", "7",
         "--format", "json",
@@ -78,7 +78,7 @@ describe("probe against a server with one fault", () => {
   }
 
   it("finds nothing when the same server has no fault, over every method", async () => {
-    const run = await probe(["--server", nodeCommand(FIXTURE, "--fault", "none"), "--init", INIT_FILE, "--seed", "7", "--format", "json"]);
+    const run = await probe(["--server", fixtureCommand("none"), "--init", INIT_FILE, "--seed", "7", "--format", "json"]);
     expect(run.stderr).toBe("");
     const report = jsonReport(run);
     expect(report.finding).toBeNull();
@@ -91,7 +91,7 @@ describe("probe against a server with one fault", () => {
   });
 
   it("prints the transcript and the seed in the text report, and replays a hand-saved copy", async () => {
-    const run = await probe(["--server", nodeCommand(FIXTURE, "--fault", "missing-field"), "--init", INIT_FILE, "--seed", "11"]);
+    const run = await probe(["--server", fixtureCommand("missing-field"), "--init", INIT_FILE, "--seed", "11"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("seed 11");
     const start = run.stdout.indexOf("--- transcript (NDJSON) ---\n");

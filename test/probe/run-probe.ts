@@ -1,6 +1,9 @@
 /** Runs `codegen probe` in-process, as `npm run codegen -- probe …` would, and collects its output. */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { quote } from "shell-quote";
+import ts from "typescript";
 import { runProbeCommand } from "../../codegen/probe/command.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -22,6 +25,31 @@ export async function probe(args: readonly string[]): Promise<ProbeRun> {
     cwd: REPO_ROOT,
   });
   return { code, stdout, stderr };
+}
+
+let fixtureValidators: string | undefined;
+
+/**
+ * The generated validators (validators/standalone.ts and the formats it imports) as plain
+ * JavaScript in a temp folder, for the fixture server, which runs under plain node so that it
+ * starts fast (one server per probe session and per shrinking step). Built once per process.
+ */
+export function fixtureValidatorsModule(): string {
+  if (fixtureValidators !== undefined) return fixtureValidators;
+  const folder = join(mkdtempSync(join(tmpdir(), "probe-fixture-validators-")), "validators");
+  mkdirSync(folder);
+  for (const name of ["standalone", "formats"]) {
+    const source = readFileSync(join(REPO_ROOT, "generated", "validators", `${name}.ts`), "utf8");
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
+    writeFileSync(join(folder, `${name}.js`), outputText);
+  }
+  fixtureValidators = join(folder, "standalone.js");
+  return fixtureValidators;
+}
+
+/** The fixture server with one fault, as a `--server` command. */
+export function fixtureCommand(fault: string): string {
+  return nodeCommand(FIXTURE, "--fault", fault, "--validators", fixtureValidatorsModule());
 }
 
 /** This node, so the test does not depend on which `node` is first on PATH. */
