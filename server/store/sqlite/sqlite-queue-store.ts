@@ -197,13 +197,12 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   close(): Promise<void> {
-    // Synchronous up to here, so a call made after close() in the same tick is refused.
-    this.closing ??= new Promise<void>((resolve) => {
-      this.batcher.close();
+    // batcher.close() runs before the first await, so a call made after close() in the same tick is refused.
+    this.closing ??= (async () => {
+      await this.batcher.close();
       this.feed.close();
       this.db.close();
-      resolve();
-    });
+    })();
     return this.closing;
   }
 }

@@ -1,6 +1,7 @@
 import type { QueuedTurnRecord } from "../../queue-store.js";
 import { sqlState } from "../errors.js";
-import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import { QUEUED_TURN_COLUMNS } from "../columns.js";
+import { toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../../rows.js";
 import { lockThread } from "./lock-thread.js";
 import { DB_NOW_MS, run, statement, type OpContext } from "./op-context.js";
 import { QUEUE_CHANGED_CHANNEL, withQueueVersionBump } from "./queue-version.js";

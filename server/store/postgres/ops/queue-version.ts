@@ -1,5 +1,5 @@
 import type { QueueSnapshot } from "../../queue-store.js";
-import { toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import { toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../../rows.js";
 import { run, statement, type OpContext } from "./op-context.js";
 
 /** The channel every store of a database notifies and listens on; payloads name the schema. */

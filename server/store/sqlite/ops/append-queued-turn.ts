@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { QueueStoreError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
-import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, type QueuedTurnRow } from "../rows.js";
+import { QUEUED_TURN_COLUMNS } from "../columns.js";
+import { toQueuedTurnRecord, type QueuedTurnRow } from "../../rows.js";
 import { isMalformedJsonError, sqliteErrorCode, type OpContext } from "./op-context.js";
 import { prepareBumpQueueVersion, type BumpQueueVersion } from "./queue-version.js";
 

@@ -1,5 +1,6 @@
 import type { QueuedTurnRecord } from "../../queue-store.js";
-import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import { QUEUED_TURN_COLUMNS } from "../columns.js";
+import { toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../../rows.js";
 import type { OpContext } from "./op-context.js";
 import type { BumpQueueVersion } from "./queue-version.js";
 

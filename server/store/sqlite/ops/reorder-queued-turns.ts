@@ -1,5 +1,5 @@
 import { QueueStoreError, REORDER_MISMATCH_MESSAGE, type QueuedTurnRecord } from "../../queue-store.js";
-import { VISIBLE_STATES_SQL } from "../rows.js";
+import { VISIBLE_STATES_SQL } from "../../rows.js";
 import type { ListVisibleQueuedTurns } from "./list-visible-queued-turns.js";
 import type { OpContext } from "./op-context.js";
 import type { BumpQueueVersion } from "./queue-version.js";
