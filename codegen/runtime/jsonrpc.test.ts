@@ -4,7 +4,9 @@ import {
   errorResponse,
   parseMessageLine,
   replyEnvelope,
+  serializeMessage,
   successResponse,
+  withSerializedJson,
   type ClassifiedMessage,
   type JsonRpcId,
 } from "./jsonrpc.js";
@@ -118,5 +120,32 @@ describe("replies", () => {
       error: { code: -32600, message: "x" },
     });
     expect(replyEnvelope(undefined)).toEqual({});
+  });
+});
+
+describe("messages serialised ahead of time", () => {
+  it("are written as their attached text, which JSON.stringify of the message would also give", async () => {
+    const { serializeLine } = await import("./framing.js");
+    const { MemoryTransport } = await import("./transports/memory.js");
+    const message = { method: "n", params: { rows: [1, 2] } };
+    const json = JSON.stringify(message);
+    const prepared = withSerializedJson({ ...message }, json);
+    expect(serializeMessage(prepared)).toBe(json);
+    expect(JSON.stringify(prepared)).toBe(json);
+    expect(Object.keys(prepared)).toEqual(["method", "params"]);
+    // The transports use the attached text as is (a stand-in text shows it is not re-serialised).
+    const tagged = withSerializedJson({ method: "n" }, '{"method":"attached"}');
+    expect(serializeLine(tagged)).toBe('{"method":"attached"}\n');
+    const [a, b] = MemoryTransport.pair();
+    const received: unknown[] = [];
+    b.onmessage = (value) => received.push(value);
+    await b.start();
+    await a.send(tagged);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toEqual([{ method: "attached" }]);
+  });
+
+  it("without attached text are stringified", () => {
+    expect(serializeMessage({ id: 1, result: null })).toBe('{"id":1,"result":null}');
   });
 });

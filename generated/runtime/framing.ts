@@ -10,7 +10,7 @@
  * passes the limit and its remaining bytes are dropped up to the next "\n", so the reader never
  * holds more than the limit and the connection can answer and carry on.
  */
-import type { JsonRpcMessage } from "./jsonrpc.js";
+import { serializeMessage, type JsonRpcMessage } from "./jsonrpc.js";
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -114,12 +114,13 @@ export class LineReadBuffer {
 }
 
 /**
- * One message as one line. JSON.stringify escapes every control character inside strings,
- * so a raw newline can only appear if something is badly wrong; refuse rather than corrupt
- * the stream.
+ * One message as one line (its attached JSON text, if serialised ahead of time — see
+ * `withSerializedJson`). JSON.stringify escapes every control character inside strings, so a
+ * raw newline can only appear if something is badly wrong; refuse rather than corrupt the
+ * stream.
  */
 export function serializeLine(message: JsonRpcMessage): string {
-  const json = JSON.stringify(message);
+  const json = serializeMessage(message);
   if (typeof json !== "string") throw new TypeError("message is not JSON-serializable");
   if (json.includes("\n")) throw new Error("serialized message contains a raw newline");
   return `${json}\n`;

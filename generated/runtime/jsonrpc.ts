@@ -187,3 +187,25 @@ export function errorResponse(
 ): JsonRpcErrorResponse {
   return { ...replyEnvelope(echoJsonrpc), id, error };
 }
+
+/**
+ * Where a message serialised ahead of time keeps its JSON text. A registered symbol, because
+ * the runtime exists twice (here and in its generated copy); JSON.stringify skips symbol keys.
+ */
+const SERIALIZED_JSON = Symbol.for("thread-queue-toolkit.serialized-json");
+
+/**
+ * Attaches the JSON text `message` serialises to, so that transports write that text instead
+ * of stringifying the message again: a notification fanned out to many peers is serialised
+ * once. `json` must be exactly what `JSON.stringify(message)` would produce.
+ */
+export function withSerializedJson<T extends JsonRpcMessage>(message: T, json: string): T {
+  Object.defineProperty(message, SERIALIZED_JSON, { value: json, enumerable: false });
+  return message;
+}
+
+/** A message's JSON text: the text attached by `withSerializedJson`, else `JSON.stringify`. */
+export function serializeMessage(message: JsonRpcMessage): string {
+  const attached: unknown = (message as { [SERIALIZED_JSON]?: unknown })[SERIALIZED_JSON];
+  return typeof attached === "string" ? attached : JSON.stringify(message);
+}

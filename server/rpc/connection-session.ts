@@ -20,6 +20,7 @@ import type { Transport } from "../../generated/runtime/transport.js";
 import { methodInfo, type ServerNotifications } from "../../generated/protocol/methods.js";
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { NotificationSubscriber } from "../threads/loaded-thread.js";
+import type { PreparedNotification } from "../threads/prepared-notification.js";
 import type { Logger } from "../logger.js";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "./nesting-depth.js";
 import type { RequestContext } from "./request-context.js";
@@ -103,10 +104,20 @@ export class ConnectionSession implements NotificationSubscriber {
   }
 
   notify<M extends keyof ServerNotifications & string>(method: M, params: ServerNotifications[M]["params"]): void {
-    if (this.inputClosed || this.handshake !== "ready") return;
-    if (isExperimental(method) && !this.experimentalApi) return;
-    if (this.optOut.has(method)) return;
+    if (!this.accepts(method)) return;
     this.send(this.envelope({ method, params }, this.peerSpeaksJsonRpc2));
+  }
+
+  /** A notification serialised once for every subscriber: a connection that does not take it costs nothing. */
+  notifyPrepared(notification: PreparedNotification): void {
+    if (!this.accepts(notification.method)) return;
+    this.send(notification.message(this.peerSpeaksJsonRpc2));
+  }
+
+  private accepts(method: string): boolean {
+    if (this.inputClosed || this.handshake !== "ready") return false;
+    if (isExperimental(method) && !this.experimentalApi) return false;
+    return !this.optOut.has(method);
   }
 
   private receive(value: unknown): void {

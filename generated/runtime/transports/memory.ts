@@ -9,7 +9,7 @@
  */
 import { connectionClosed } from "../errors.js";
 import { deliverText } from "../frame-decoding.js";
-import type { JsonRpcMessage } from "../jsonrpc.js";
+import { serializeMessage, type JsonRpcMessage } from "../jsonrpc.js";
 import { reportFrameError, type Transport } from "../transport.js";
 
 export class MemoryTransport implements Transport {
@@ -46,7 +46,7 @@ export class MemoryTransport implements Transport {
 
   async send(message: JsonRpcMessage): Promise<void> {
     if (this.closed) throw connectionClosed();
-    const text = JSON.stringify(message);
+    const text = serializeMessage(message);
     this.sent.push(JSON.parse(text) as JsonRpcMessage);
     this.peer?.receiveText(text);
   }

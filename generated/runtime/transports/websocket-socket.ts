@@ -9,7 +9,7 @@
 import WebSocket from "ws";
 import { connectionClosed } from "../errors.js";
 import { binaryFrameError, deliverText } from "../frame-decoding.js";
-import type { JsonRpcMessage } from "../jsonrpc.js";
+import { serializeMessage, type JsonRpcMessage } from "../jsonrpc.js";
 import { reportFrameError, type Transport } from "../transport.js";
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
@@ -63,7 +63,7 @@ export class WebSocketTransport implements Transport {
 
   send(message: JsonRpcMessage): Promise<void> {
     if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(connectionClosed());
-    const text = JSON.stringify(message);
+    const text = serializeMessage(message);
     return new Promise((resolve, reject) => {
       this.socket.send(text, (error) => (error ? reject(error) : resolve()));
     });

@@ -1,0 +1,42 @@
+/**
+ * A notification sent to every subscriber of a thread, built and serialised at most once for
+ * all of them (per JSON-RPC dialect), and not at all when no subscriber takes it (all opted
+ * out, or none there): its params' JSON text is produced on the first `message()` call.
+ */
+import type { ServerNotifications } from "../../generated/protocol/methods.js";
+import { withSerializedJson, type JsonRpcNotification } from "../../generated/runtime/jsonrpc.js";
+
+export type ServerNotificationMethod = keyof ServerNotifications & string;
+
+export class PreparedNotification<M extends ServerNotificationMethod = ServerNotificationMethod> {
+  private paramsJson: string | undefined;
+  private readonly messages: { plain?: JsonRpcNotification; jsonrpc2?: JsonRpcNotification } = {};
+
+  /** `writeParams` must return the JSON text of a valid `ServerNotifications[M]["params"]`. */
+  constructor(
+    readonly method: M,
+    private readonly writeParams: () => string,
+  ) {}
+
+  /** The envelope to send, with its JSON text attached; `jsonrpc2` for peers that declared it (SPEC §1). */
+  message(jsonrpc2: boolean): JsonRpcNotification {
+    const key = jsonrpc2 ? "jsonrpc2" : "plain";
+    const cached = this.messages[key];
+    if (cached !== undefined) return cached;
+    const params = this.params();
+    const head = jsonrpc2 ? `{"jsonrpc":"2.0","method":` : `{"method":`;
+    const json = `${head}${JSON.stringify(this.method)},"params":${params}}`;
+    const envelope: { jsonrpc?: "2.0"; method: string; params?: unknown } = jsonrpc2 ? { jsonrpc: "2.0", method: this.method } : { method: this.method };
+    // Transports write the attached text; the object form is for anything that reads it in-process.
+    let parsed: unknown;
+    Object.defineProperty(envelope, "params", { enumerable: true, get: () => (parsed ??= JSON.parse(params)) });
+    const message = withSerializedJson(envelope as JsonRpcNotification, json);
+    this.messages[key] = message;
+    return message;
+  }
+
+  private params(): string {
+    this.paramsJson ??= this.writeParams();
+    return this.paramsJson;
+  }
+}
