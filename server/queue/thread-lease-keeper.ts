@@ -6,7 +6,7 @@
  * this view may lag behind it, never ahead: a lease counts as held only until `ttlMs` after
  * the request that last renewed it was sent.
  */
-import type { QueueStore, ThreadLeaseOutcome } from "../store/queue-store.js";
+import type { QueueStore, QueueWriteOptions, ThreadLeaseOutcome } from "../store/queue-store.js";
 
 export interface ThreadLeaseSettings {
   /** This instance in `thread_leases.owner_id`. */
@@ -52,13 +52,16 @@ export class ThreadLeaseKeeper {
     return (this.retryAt.get(threadId) ?? 0) <= this.now();
   }
 
-  /** Takes (or renews) the lease; recovery of abandoned claims happens in the store, atomically. */
-  async acquire(threadId: string): Promise<ThreadLeaseOutcome> {
+  /**
+   * Takes (or renews) the lease; recovery of abandoned claims happens in the store, atomically
+   * (`options.onCommitted` hears of it).
+   */
+  async acquire(threadId: string, options?: QueueWriteOptions<ThreadLeaseOutcome>): Promise<ThreadLeaseOutcome> {
     const askedAt = this.now();
     const request = { ownerId: this.settings.ownerId, ttlMs: this.settings.ttlMs, abandonedClaimFailureJson: this.abandonedClaimFailureJson };
-    let outcome = await this.store.acquireThreadLease(threadId, request);
+    let outcome = await this.store.acquireThreadLease(threadId, request, options);
     if (!outcome.acquired && this.settings.isOwnerGone?.(outcome.ownerId) === true) {
-      outcome = await this.store.acquireThreadLease(threadId, { ...request, evictOwnerId: outcome.ownerId });
+      outcome = await this.store.acquireThreadLease(threadId, { ...request, evictOwnerId: outcome.ownerId }, options);
     }
     if (outcome.acquired) {
       this.validUntil.set(threadId, askedAt + this.settings.ttlMs);
@@ -89,10 +92,17 @@ export class ThreadLeaseKeeper {
     return result;
   }
 
-  /** Shutdown: other instances may take these threads at once instead of after expiry. */
-  async releaseAll(): Promise<number> {
-    const threadIds = this.held();
-    this.validUntil.clear();
+  /** Gives these threads up (unload): other instances may take them at once instead of after expiry. */
+  async release(threadIds: readonly string[]): Promise<number> {
+    for (const threadId of threadIds) {
+      this.validUntil.delete(threadId);
+      this.retryAt.delete(threadId);
+    }
     return threadIds.length === 0 ? 0 : this.store.releaseThreadLeases(this.settings.ownerId, threadIds);
+  }
+
+  /** Shutdown: every lease held. */
+  releaseAll(): Promise<number> {
+    return this.release(this.held());
   }
 }

@@ -5,12 +5,8 @@ import type { RequestContext } from "../request-context.js";
 export function threadStartHandler(runtime: ServerRuntime) {
   return async (params: ThreadStartParams, ctx: RequestContext): Promise<ThreadStartResponse> => {
     const thread = await runtime.threads.start(params, ctx.session);
-    // A new thread's lease is free: this instance dispatches it from the start.
-    await runtime.queue.ensureLease(thread);
-    runtime.queue.threadStarted(thread.id);
-    ctx.afterResponse(() =>
-      runtime.registry.notify(thread.id, "thread/started", { thread: runtime.threads.view(thread) }),
-    );
+    await runtime.queues.started(thread);
+    ctx.afterResponse(() => runtime.registry.notify(thread.id, "thread/started", { thread: runtime.threads.view(thread) }));
     return runtime.threads.settingsResponse(thread);
   };
 }
