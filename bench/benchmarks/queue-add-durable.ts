@@ -18,8 +18,9 @@ import { addParams, connectServer, createPersistedThreads, pipelined } from "../
 /** Requests per measured run: enough for ~0.5 s at the expected rates. */
 const BURST_REQUESTS = 4_000;
 const SERIAL_REQUESTS = 200;
+export const BASELINE_NAME = "in-process better-sqlite3, one committed transaction per insert (synchronous=FULL)";
 /** The baseline is a rate too; a few hundred commits give it within a second. */
-const BASELINE_ROWS = 300;
+export const BASELINE_ROWS = 300;
 
 export const queueAddDurable: Benchmark = {
   name: "queue-add-durable",
@@ -52,7 +53,7 @@ export const queueAddDurable: Benchmark = {
             name: `queue-add-durable${label}`,
             unit: "adds/s",
             samples: pairs.subject,
-            baseline: { name: "in-process better-sqlite3, one committed transaction per insert (synchronous=FULL)", samples: pairs.baseline },
+            baseline: { name: BASELINE_NAME, samples: pairs.baseline },
             target: inFlight === 64 ? { of: "ratio", op: ">=", limit: 3 } : undefined,
           }),
         );
@@ -65,7 +66,11 @@ export const queueAddDurable: Benchmark = {
   },
 };
 
-function singleCommitLoop(path: string) {
+/**
+ * The naive baseline of the add benchmarks: the store's own append statement and pragmas
+ * (WAL, synchronous=FULL) in-process, one committed `BEGIN IMMEDIATE … COMMIT` per row.
+ */
+export function singleCommitLoop(path: string) {
   const db = openDatabase(path, { synchronous: "FULL", busyTimeoutMs: 5000 });
   const now = () => Date.now();
   migrate(db, loadMigrations(), now);

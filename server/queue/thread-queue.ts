@@ -318,11 +318,13 @@ export class ThreadQueue {
     try {
       do {
         this.readAgain = false;
+        // The first read is a resume's, which sends the queue after its response (resendCurrent).
+        const first = !this.view.read;
         const snapshot = await this.deps.store.readQueueSnapshot(this.id);
         if (this.view.reset(snapshot)) {
           // A newer version than the view had: it may unblock a refused claim.
           this.claimRefused = false;
-          this.line.offer(this.view.snapshot());
+          if (!first) this.line.offer(this.view.snapshot());
         }
       } while (this.readAgain);
       this.stale = false;

@@ -276,6 +276,11 @@ export class ThreadQueues implements TurnLifecycleListener {
     for (const record of this.records.values()) record.stop();
   }
 
+  /** Whether background work (dispatch writes, reads) is under way. */
+  get busy(): boolean {
+    return this.work.size > 0;
+  }
+
   /** Resolves once the background work started so far (dispatch writes, reads) has settled. */
   async idle(): Promise<void> {
     while (this.work.size > 0) await Promise.all([...this.work]);

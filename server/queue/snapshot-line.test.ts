@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { PreparedNotification } from "../threads/prepared-notification.js";
+import type { ViewSnapshot } from "./queue-view.js";
+import { SnapshotLine } from "./snapshot-line.js";
+
+function line() {
+  const sent: number[] = [];
+  const prepared: number[] = [];
+  const subject = new SnapshotLine(
+    (snapshot) => {
+      prepared.push(snapshot.version);
+      return new PreparedNotification("thread/queue/changed", () => `{"threadId":"t","queuedTurns":[]}`);
+    },
+    () => sent.push(prepared.at(-1) ?? -1),
+  );
+  return { subject, sent, prepared };
+}
+const at = (version: number): ViewSnapshot => ({ version, rows: [] });
+
+describe("SnapshotLine", () => {
+  it("sends in version order and drops what is older than what was sent", () => {
+    const { subject, sent } = line();
+    subject.offer(at(1));
+    subject.offer(at(3));
+    subject.offer(at(2));
+    subject.offer(at(3));
+    expect(sent).toEqual([1, 3]);
+  });
+
+  it("holds every version from a write's own until its response, then sends them all in order", async () => {
+    const { subject, sent } = line();
+    subject.offer(at(1));
+    const hold = subject.hold();
+    subject.offer(at(2)); // committed before the hold knew its version: not held back
+    hold.at(3);
+    subject.offer(at(4));
+    subject.offer(at(3));
+    const fourth = subject.whenSent(4);
+    let fourthSent = false;
+    void fourth.then(() => (fourthSent = true));
+    await Promise.resolve();
+    expect(sent).toEqual([1, 2]);
+    expect(fourthSent).toBe(false);
+    hold.release();
+    await fourth;
+    expect(sent).toEqual([1, 2, 3, 4]);
+  });
+
+  it("keeps versions behind the oldest of several holds", () => {
+    const { subject, sent } = line();
+    const first = subject.hold();
+    const second = subject.hold();
+    first.at(1);
+    second.at(2);
+    subject.offer(at(1));
+    subject.offer(at(2));
+    second.release();
+    expect(sent).toEqual([]);
+    first.release();
+    expect(sent).toEqual([1, 2]);
+  });
+
+  it("does not wait for a version that was never offered, and ignores a hold released before its commit", async () => {
+    const { subject, sent } = line();
+    await subject.whenSent(7);
+    const hold = subject.hold();
+    hold.release();
+    subject.offer(at(1));
+    expect(sent).toEqual([1]);
+  });
+
+  it("sends the current queue again on resend, reusing the notification already prepared", () => {
+    const { subject, sent, prepared } = line();
+    subject.assumeSent(0);
+    subject.resend(at(0));
+    expect(sent).toHaveLength(1);
+    subject.offer(at(1));
+    subject.resend(at(1));
+    expect(prepared).toEqual([0, 1]);
+    expect(sent).toHaveLength(3);
+  });
+});
+
+describe("PreparedNotification", () => {
+  it("writes its params once, per dialect envelope once, and not at all when nobody asks", () => {
+    let writes = 0;
+    const unused = new PreparedNotification("thread/queue/changed", () => {
+      writes += 1;
+      return "{}";
+    });
+    expect(unused.method).toBe("thread/queue/changed");
+    expect(writes).toBe(0);
+    const params = '{"threadId":"t","queuedTurns":[]}';
+    const notification = new PreparedNotification("thread/queue/changed", () => {
+      writes += 1;
+      return params;
+    });
+    const plain = notification.message(false);
+    expect(notification.message(false)).toBe(plain);
+    const jsonrpc2 = notification.message(true);
+    expect(writes).toBe(1);
+    expect(JSON.stringify(plain)).toBe(`{"method":"thread/queue/changed","params":${params}}`);
+    expect(JSON.stringify(jsonrpc2)).toBe(`{"jsonrpc":"2.0","method":"thread/queue/changed","params":${params}}`);
+    expect(plain.params).toEqual({ threadId: "t", queuedTurns: [] });
+  });
+});
