@@ -66,4 +66,15 @@ describe("QueueView", () => {
     expect(view.page(2, 1).rows.map((each) => each.queuedTurnId)).toEqual(["b"]);
     expect(view.page(9, 5)).toEqual({ rows: [], hasMore: false });
   });
+
+  it("ends a page before the row that would pass a byte budget, but always gives its first row", () => {
+    const view = new QueueView();
+    view.reset({ version: 1, rows: [row("a", 0), row("b", 1), row("c", 2)] });
+    const bytes = view.snapshot().rows[0]?.paramsBytes ?? 0;
+    expect(bytes).toBe(Buffer.byteLength(row("a", 0).turnStartParamsJson));
+    expect(view.page(null, 10, bytes * 2).rows.map((each) => each.queuedTurnId)).toEqual(["a", "b"]);
+    expect(view.page(null, 10, bytes * 2).hasMore).toBe(true);
+    expect(view.page(null, 10, 1).rows.map((each) => each.queuedTurnId)).toEqual(["a"]);
+    expect(view.page(1, 10, bytes * 2)).toMatchObject({ hasMore: false });
+  });
 });

@@ -78,12 +78,23 @@ export class QueueView {
     return "applied";
   }
 
-  /** Keyset page after `afterOrder` (exclusive; null = from the start), as the store pages. */
-  page(afterOrder: number | null, limit: number): ViewPage {
+  /**
+   * Keyset page after `afterOrder` (exclusive; null = from the start), as the store pages. With
+   * `maxBytes` (bytes of stored `turnStartParams`) the page also ends before the row that would
+   * pass it, but its first row comes whatever its size, so every row can be read.
+   */
+  page(afterOrder: number | null, limit: number, maxBytes?: number): ViewPage {
     const rows = this.state.rows;
     const start = afterOrder === null ? 0 : firstAfter(rows, afterOrder);
-    const page = rows.slice(start, start + limit);
-    return { rows: page, hasMore: start + limit < rows.length };
+    let end = Math.min(start + limit, rows.length);
+    if (maxBytes !== undefined) {
+      let bytes = 0;
+      for (let index = start; index < end; index++) {
+        bytes += (rows[index] as VisibleRow).paramsBytes;
+        if (bytes > maxBytes && index > start) end = index;
+      }
+    }
+    return { rows: rows.slice(start, end), hasMore: end < rows.length };
   }
 }
 

@@ -102,5 +102,7 @@ describe("PreparedNotification", () => {
     expect(JSON.stringify(plain)).toBe(`{"method":"thread/queue/changed","params":${params}}`);
     expect(JSON.stringify(jsonrpc2)).toBe(`{"jsonrpc":"2.0","method":"thread/queue/changed","params":${params}}`);
     expect(plain.params).toEqual({ threadId: "t", queuedTurns: [] });
+    expect(notification.json(false)).toBe(JSON.stringify(plain));
+    expect(writes).toBe(1);
   });
 });

@@ -107,7 +107,7 @@ export class ThreadQueue {
     private readonly deps: ThreadQueueDeps,
   ) {
     this.line = new SnapshotLine(
-      (snapshot) => new PreparedNotification("thread/queue/changed", () => queueChangedJson(thread.id, snapshot.rows)),
+      (snapshot) => new PreparedNotification("thread/queue/changed", () => queueChangedJson(thread.id, snapshot.rows), thread.id),
       (notification) => deps.deliver(thread.id, notification),
     );
   }

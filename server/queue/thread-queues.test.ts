@@ -204,6 +204,29 @@ describe("ThreadQueues", () => {
     expect((await here.queues.list(T, {})).data.map((each) => each.id)).toEqual([row.queuedTurnId]);
   });
 
+  it("owes a resync whose re-read failed and does it on the next lease tick", async () => {
+    let failVersionReads = 0;
+    const database = new MemoryDatabase();
+    const node = new QueueInstance({
+      database,
+      fault: (method) => (method === "readQueueVersions" && failVersionReads-- > 0 ? { error: new QueueStoreError("unavailable", "down") } : undefined),
+    });
+    await node.startThread(T);
+    await node.directTurn(T, "busy");
+    const peer = new QueueInstance({ database, ownerId: "peer" });
+    // Changes the feed did not report (its link was down), then the resync's read fails too.
+    database.stores.delete(node.store);
+    const row = await peer.store.appendQueuedTurn(T, JSON.stringify(params(T, "missed")));
+    database.stores.add(node.store);
+    failVersionReads = 1;
+    node.queues.onQueueChange({ type: "resync", reason: "reconnected" });
+    await node.settle();
+    expect(node.subscriber.changed(T)).toEqual([]);
+    await node.queues.maintainLeases();
+    await node.settle();
+    expect(node.subscriber.changed(T).map((each) => each.ids)).toEqual([[row.queuedTurnId]]);
+  });
+
   it("puts a claim lost in an outage back and runs it exactly once", async () => {
     let failClaims = 1;
     const node = new QueueInstance({

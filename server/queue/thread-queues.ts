@@ -72,6 +72,8 @@ export class ThreadQueues implements TurnLifecycleListener {
   private readonly work = new Set<Promise<unknown>>();
   private stopped = false;
   private maintaining = false;
+  /** A resync whose re-read failed: done again on the next lease tick. */
+  private resyncOwed = false;
 
   constructor(private readonly init: ThreadQueuesInit) {
     this.leases = new ThreadLeaseKeeper(init.store, init.leases, failureJson(RESTART_INTERRUPTED_MESSAGE));
@@ -241,7 +243,7 @@ export class ThreadQueues implements TurnLifecycleListener {
       return;
     }
     this.init.logger.debug(`re-reading loaded queues: ${change.reason}`);
-    this.track(this.resync().catch((error: unknown) => this.init.logger.warn("re-reading loaded queues failed", error)));
+    this.track(this.resync());
   }
 
   /**
@@ -253,6 +255,7 @@ export class ThreadQueues implements TurnLifecycleListener {
     this.maintaining = true;
     try {
       for (const record of this.records.values()) record.retry();
+      if (this.resyncOwed) this.track(this.resync());
       const { regained, lost } = await this.leases.renew();
       for (const threadId of lost) {
         this.init.logger.warn(`thread ${threadId}: lease taken over by another instance; no longer dispatching it here`);
@@ -350,11 +353,24 @@ export class ThreadQueues implements TurnLifecycleListener {
     return { rows: page.rows.map((row) => VisibleRow.of(row)), hasMore: page.hasMore };
   }
 
+  /**
+   * Changes may have gone unreported (the feed was not live yet, or was down): re-reads the
+   * versions of the loaded queues. A failed re-read stays owed and is retried on the next lease
+   * tick — otherwise what was missed would go unseen until the thread's next change.
+   */
   private async resync(): Promise<void> {
+    this.resyncOwed = false;
     for (const record of this.records.values()) record.retry();
     const threadIds = [...this.records.keys()];
     if (threadIds.length === 0) return;
-    const versions = await this.init.store.readQueueVersions(threadIds);
+    let versions: Map<string, number>;
+    try {
+      versions = await this.init.store.readQueueVersions(threadIds);
+    } catch (error) {
+      this.resyncOwed = true;
+      this.init.logger.warn("re-reading loaded queues failed; retried on the next lease tick", error);
+      return;
+    }
     for (const [threadId, version] of versions) this.records.get(threadId)?.heard(version);
   }
 

@@ -12,6 +12,7 @@ const UNKNOWN_FAILURE: TurnError = { message: "queued turn dispatch failed", cod
 
 export class VisibleRow {
   private parsed: QueuedTurn | undefined;
+  private paramsByteCount: number | undefined;
 
   private constructor(
     readonly record: QueuedTurnRecord,
@@ -41,6 +42,12 @@ export class VisibleRow {
   /** The same row at another position (a reorder): its JSON does not change. */
   at(record: QueuedTurnRecord): VisibleRow {
     return record.state === this.record.state && record.failureJson === this.record.failureJson ? new VisibleRow(record, this.json) : VisibleRow.of(record);
+  }
+
+  /** UTF-8 bytes of the stored `turnStartParams` (what a page's byte budget counts). */
+  get paramsBytes(): number {
+    this.paramsByteCount ??= Buffer.byteLength(this.record.turnStartParamsJson);
+    return this.paramsByteCount;
   }
 
   /** The client-visible object (list pages, add responses), parsed once when first asked for. */

@@ -4,7 +4,7 @@
  * out, or none there): its params' JSON text is produced on the first `message()` call.
  */
 import type { ServerNotifications } from "../../generated/protocol/methods.js";
-import { withSerializedJson, type JsonRpcNotification } from "../../generated/runtime/jsonrpc.js";
+import { serializeMessage, withSerializedJson, type JsonRpcNotification } from "../../generated/runtime/jsonrpc.js";
 
 export type ServerNotificationMethod = keyof ServerNotifications & string;
 
@@ -12,13 +12,24 @@ export class PreparedNotification<M extends ServerNotificationMethod = ServerNot
   private paramsJson: string | undefined;
   private readonly messages: { plain?: JsonRpcNotification; jsonrpc2?: JsonRpcNotification } = {};
 
-  /** `writeParams` must return the JSON text of a valid `ServerNotifications[M]["params"]`. */
+  /**
+   * `writeParams` must return the JSON text of a valid `ServerNotifications[M]["params"]`.
+   * `key`, when given, names what the notification is a full state of (a thread's queue): a
+   * newer one with the same key makes an unsent older one pointless to a connection that is
+   * behind.
+   */
   constructor(
     readonly method: M,
     private readonly writeParams: () => string,
+    readonly key?: string,
   ) {}
 
-  /** The envelope to send, with its JSON text attached; `jsonrpc2` for peers that declared it (SPEC §1). */
+  /** The whole message as JSON text, written once per dialect (`jsonrpc2` for peers that declared it, SPEC §1). */
+  json(jsonrpc2: boolean): string {
+    return serializeMessage(this.message(jsonrpc2));
+  }
+
+  /** The envelope to send, with its JSON text attached (transports write that text as is). */
   message(jsonrpc2: boolean): JsonRpcNotification {
     const key = jsonrpc2 ? "jsonrpc2" : "plain";
     const cached = this.messages[key];

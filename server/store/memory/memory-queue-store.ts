@@ -327,8 +327,12 @@ export class MemoryQueueStore implements QueueStore {
 
   // ── Change feed, close ─────────────────────────────────────────────────────────────────
 
+  /** Live at once; the first event is a `resync` all the same, as for every backend's feed. */
   subscribeQueueChanges(listener: QueueChangeListener): () => void {
     this.listeners.add(listener);
+    queueMicrotask(() => {
+      if (this.listeners.has(listener)) tell(listener, { type: "resync", reason: "listening" });
+    });
     return () => this.listeners.delete(listener);
   }
 
@@ -380,13 +384,7 @@ export class MemoryQueueStore implements QueueStore {
   }
 
   private emit(change: QueueChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch {
-        // A listener's failure is its own.
-      }
-    }
+    for (const listener of this.listeners) tell(listener, change);
   }
 
   private bump(threadId: string): void {
@@ -425,6 +423,15 @@ export class MemoryQueueStore implements QueueStore {
       if (row !== undefined) return row;
     }
     return undefined;
+  }
+}
+
+/** A listener's failure is its own: the others, and the store, go on. */
+function tell(listener: QueueChangeListener, change: QueueChange): void {
+  try {
+    listener(change);
+  } catch {
+    // Deliberately dropped: see above.
   }
 }
 
