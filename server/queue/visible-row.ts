@@ -1,30 +1,26 @@
 /**
- * A visible (pending or failed) row as the queue keeps it in memory for a loaded thread: the
- * stored record plus its client-visible `QueuedTurn` as JSON text, written once per row (and
- * once more if it fails), so that every `thread/queue/changed` snapshot is a join of these
- * texts instead of a parse and a stringify of every row per change.
+ * A visible (pending or failed) row as the queue hands it out: the stored record plus, written
+ * at most once each and only when asked for, its client-visible `QueuedTurn` as JSON text (for
+ * `thread/queue/changed`, which joins these texts instead of parsing and stringifying every
+ * row per change) and as an object (for list pages and add responses).
  */
-import type { QueuedTurn, TurnError } from "../../generated/types/v2/index.js";
+import type { QueuedTurn, TurnError, TurnStartParams } from "../../generated/types/v2/index.js";
 import type { QueuedTurnRecord } from "../store/queue-store.js";
 
 /** Fallback when a failed row carries no readable failure, as the seed reports it. */
 const UNKNOWN_FAILURE: TurnError = { message: "queued turn dispatch failed", codexErrorInfo: null, additionalDetails: null };
 
 export class VisibleRow {
+  private text: string | undefined;
   private parsed: QueuedTurn | undefined;
   private paramsByteCount: number | undefined;
 
-  private constructor(
-    readonly record: QueuedTurnRecord,
-    /** `JSON.stringify` of the row's `QueuedTurn`, built from the stored JSON texts as they are. */
-    readonly json: string,
-  ) {}
+  private constructor(readonly record: QueuedTurnRecord) {}
 
   /** The stored params and failure were validated when written, so their text is trusted here. */
   static of(record: QueuedTurnRecord): VisibleRow {
     if (record.state === "dispatching") throw new Error(`dispatching queued turn ${record.queuedTurnId} is not client-visible`);
-    const status = record.state === "pending" ? `{"type":"pending"}` : `{"type":"failed","error":${failureJsonText(record.failureJson)}}`;
-    return new VisibleRow(record, `{"id":${JSON.stringify(record.queuedTurnId)},"turnStartParams":${record.turnStartParamsJson},"status":${status}}`);
+    return new VisibleRow(record);
   }
 
   get queuedTurnId(): string {
@@ -39,9 +35,30 @@ export class VisibleRow {
     return this.record.state === "failed" ? "failed" : "pending";
   }
 
-  /** The same row at another position (a reorder): its JSON does not change. */
+  /** The same row at another position (a reorder): what was written for it still holds. */
   at(record: QueuedTurnRecord): VisibleRow {
-    return record.state === this.record.state && record.failureJson === this.record.failureJson ? new VisibleRow(record, this.json) : VisibleRow.of(record);
+    if (record.state !== this.record.state || record.failureJson !== this.record.failureJson) return VisibleRow.of(record);
+    const moved = new VisibleRow(record);
+    moved.text = this.text;
+    moved.parsed = this.parsed;
+    moved.paramsByteCount = this.paramsByteCount;
+    return moved;
+  }
+
+  /** `JSON.stringify` of the row's `QueuedTurn`, built from the stored JSON texts as they are. */
+  get json(): string {
+    this.text ??= `{"id":${JSON.stringify(this.record.queuedTurnId)},"turnStartParams":${this.record.turnStartParamsJson},"status":${statusJson(this.record)}}`;
+    return this.text;
+  }
+
+  /** The client-visible object, parsed once when first asked for. */
+  get queuedTurn(): QueuedTurn {
+    this.parsed ??= {
+      id: this.record.queuedTurnId,
+      turnStartParams: JSON.parse(this.record.turnStartParamsJson) as TurnStartParams,
+      status: this.record.state === "failed" ? { type: "failed", error: JSON.parse(failureJsonText(this.record.failureJson)) as TurnError } : { type: "pending" },
+    };
+    return this.parsed;
   }
 
   /** UTF-8 bytes of the stored `turnStartParams` (what a page's byte budget counts). */
@@ -49,17 +66,15 @@ export class VisibleRow {
     this.paramsByteCount ??= Buffer.byteLength(this.record.turnStartParamsJson);
     return this.paramsByteCount;
   }
-
-  /** The client-visible object (list pages, add responses), parsed once when first asked for. */
-  get queuedTurn(): QueuedTurn {
-    this.parsed ??= JSON.parse(this.json) as QueuedTurn;
-    return this.parsed;
-  }
 }
 
 /** `{"threadId":…,"queuedTurns":[…]}`: the params of `thread/queue/changed` as JSON text. */
 export function queueChangedJson(threadId: string, rows: readonly VisibleRow[]): string {
   return `{"threadId":${JSON.stringify(threadId)},"queuedTurns":[${rows.map((row) => row.json).join(",")}]}`;
+}
+
+function statusJson(record: QueuedTurnRecord): string {
+  return record.state === "failed" ? `{"type":"failed","error":${failureJsonText(record.failureJson)}}` : `{"type":"pending"}`;
 }
 
 function failureJsonText(json: string | null): string {
