@@ -69,15 +69,21 @@ describe("SnapshotLine", () => {
     expect(sent).toEqual([1]);
   });
 
-  it("sends the current queue again on resend, reusing the notification already prepared", () => {
+  it("sends the current queue again on resend, unless newer snapshots are on their way", () => {
     const { subject, sent, prepared } = line();
     subject.assumeSent(0);
     subject.resend(at(0));
     expect(sent).toHaveLength(1);
     subject.offer(at(1));
     subject.resend(at(1));
-    expect(prepared).toEqual([0, 1]);
+    expect(prepared).toEqual([0, 1, 1]);
+    const hold = subject.hold();
+    hold.at(2);
+    subject.offer(at(2));
+    subject.resend(at(1));
     expect(sent).toHaveLength(3);
+    hold.release();
+    expect(sent).toHaveLength(4);
   });
 });
 

@@ -32,7 +32,6 @@ interface HoldState {
 export class SnapshotLine {
   /** Version of the last snapshot sent; -1 before any. */
   private sent = -1;
-  private lastSent: PreparedNotification | undefined;
   /** Offered, not yet sent, ascending by version, all newer than `sent`. */
   private waiting: ViewSnapshot[] = [];
   private readonly holds = new Set<HoldState>();
@@ -65,9 +64,7 @@ export class SnapshotLine {
       this.offer(current);
       return;
     }
-    if (this.waiting.length > 0) return;
-    this.lastSent ??= this.prepare(current);
-    this.deliver(this.lastSent);
+    if (this.waiting.length === 0) this.deliver(this.prepare(current));
   }
 
   hold(): SnapshotHold {
@@ -94,8 +91,7 @@ export class SnapshotLine {
     while (this.waiting.length > 0 && (this.waiting[0] as ViewSnapshot).version < barrier) {
       const snapshot = this.waiting.shift() as ViewSnapshot;
       this.sent = snapshot.version;
-      this.lastSent = this.prepare(snapshot);
-      this.deliver(this.lastSent);
+      this.deliver(this.prepare(snapshot));
     }
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const waiter = this.waiters[i] as { version: number; resolve: () => void };

@@ -4,7 +4,8 @@
  *
  *   state        meaning                                                         leaves on
  *   reading      the view is being read (first load, a version gap, another     the read → decide()
- *                instance's change); nothing is claimed on a stale view
+ *                instance's change), or the resume that loads the thread has
+ *                not been answered yet; nothing is claimed meanwhile
  *   following    another live instance holds the lease: snapshots, no turns     lease acquired → decide()
  *   idle         lease held; nothing to start (empty queue, or the store        any change → decide()
  *                refused the last claim and nothing changed since)
@@ -101,6 +102,8 @@ export class ThreadQueue {
   private acquiring: Promise<boolean> | undefined;
   /** Shutdown or unload asked for: `stopped` as soon as no claim or dispatch is under way. */
   private stopRequested = false;
+  /** Nothing is dispatched before the thread's start or resume has been answered (`open`). */
+  private opened = false;
 
   constructor(
     readonly thread: LoadedThread,
@@ -182,7 +185,13 @@ export class ThreadQueue {
 
   /** Sends the current queue to every subscriber even if unchanged (a resume's new subscriber needs it). */
   resendCurrent(): void {
-    this.line.resend(this.view.snapshot());
+    if (this.view.read) this.line.resend(this.view.snapshot());
+  }
+
+  /** The thread's start or resume has been answered: dispatching may begin (SPEC §3: drain after resume). */
+  open(): void {
+    this.opened = true;
+    this.settle();
   }
 
   /** A page of the view; the caller made sure it is current. */
@@ -226,6 +235,11 @@ export class ThreadQueue {
       return;
     }
     const next = this.decide();
+    if (next === "reading" && this.stale && this.reading === undefined) {
+      // Stale and nobody reading (a record whose first read never happened or failed).
+      void this.refresh().catch(() => undefined);
+      return;
+    }
     if (next !== "claim") {
       this.enter(next);
       return;
@@ -299,7 +313,7 @@ export class ThreadQueue {
   private decide(): RestingState | "claim" {
     if (this.retryPending) return "retrying";
     if (!this.deps.leases.holds(this.id)) return "following";
-    if (this.stale) return "reading";
+    if (this.stale || !this.opened) return "reading";
     const head = this.view.head();
     if (head === undefined || this.claimRefused) return "idle";
     if (head.state === "failed") return "blocked";

@@ -106,8 +106,11 @@ export class ThreadQueues implements TurnLifecycleListener {
     if (thread.ephemeral) return;
     const record = this.recordOf(thread);
     record.startedEmpty();
-    await record.acquireLease();
-    record.settle();
+    try {
+      await record.acquireLease();
+    } finally {
+      record.open();
+    }
   }
 
   /**
@@ -119,12 +122,13 @@ export class ThreadQueues implements TurnLifecycleListener {
   async resume(thread: LoadedThread, reply: ReplyOrder): Promise<void> {
     if (thread.ephemeral) return;
     const record = this.recordOf(thread);
-    await record.acquireLease();
-    await record.ready();
+    // Also after an error answer (an outage): the record then dispatches once it can read.
     reply.afterResponse(() => {
       record.resendCurrent();
-      record.settle();
+      record.open();
     });
+    await record.acquireLease();
+    await record.ready();
   }
 
   /**
