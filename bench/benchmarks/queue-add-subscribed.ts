@@ -12,10 +12,15 @@
  * on the file beforehand; the server learns of them through the file and sends them once), so
  * every `changed` carries ~1,000 rows: bound by the protocol (whole-queue snapshots), no
  * target. Its notification bytes per second are reported alongside.
+ *
+ * `…/server-cpu-per-add` and `…/client-cpu-per-add`: CPU time (user + system) the server
+ * process and this client process spent per add during the measured part — what a run costs
+ * the two cores whatever else the shared machine is doing.
  */
 import { join } from "node:path";
 import { SqliteQueueStore } from "../../server/store/index.js";
 import type { Benchmark } from "../lib/benchmark.js";
+import { cpuSeconds } from "../lib/postgres.js";
 import { figure } from "../lib/results.js";
 import { samplePairs } from "../lib/sampling.js";
 import { addParams, connectServer, pipelined, type ServerConnection } from "../lib/server.js";
@@ -46,6 +51,8 @@ export const queueAddSubscribed: Benchmark = {
       ] as const) {
         log(`${preQueued} rows queued per thread: ${warmup} warm-up + ${runs} runs of ${THREADS} threads × ${ADDS_PER_THREAD} adds`);
         const bytesPerSecond: number[] = [];
+        const serverCpu: number[] = [];
+        const clientCpu: number[] = [];
         let measured = 0;
         const pairs = await samplePairs(
           runs,
@@ -53,7 +60,11 @@ export const queueAddSubscribed: Benchmark = {
           async () => {
             const threads = await busyThreads(conn, filler, watcher, preQueued);
             const run = await addAndReceive(conn, watcher, threads, preQueued);
-            if (measured++ >= warmup) bytesPerSecond.push(run.changedBytes / (run.ms / 1000));
+            if (measured++ >= warmup) {
+              bytesPerSecond.push(run.changedBytes / (run.ms / 1000));
+              serverCpu.push(run.serverCpuUs / (THREADS * ADDS_PER_THREAD));
+              clientCpu.push(run.clientCpuUs / (THREADS * ADDS_PER_THREAD));
+            }
             return (THREADS * ADDS_PER_THREAD * 1000) / run.ms;
           },
           () => baseline.perSecond(BASELINE_ROWS),
@@ -70,6 +81,8 @@ export const queueAddSubscribed: Benchmark = {
         if (preQueued > 0) {
           results.push(figure({ name: `queue-add-subscribed${label}/changed-bytes`, unit: "MB/s", samples: bytesPerSecond.map((bytes) => bytes / 1e6) }));
         }
+        results.push(figure({ name: `queue-add-subscribed${label}/server-cpu-per-add`, unit: "µs", samples: serverCpu }));
+        results.push(figure({ name: `queue-add-subscribed${label}/client-cpu-per-add`, unit: "µs", samples: clientCpu }));
       }
       return { results };
     } finally {
@@ -146,6 +159,8 @@ async function busyThreads(conn: ServerConnection, filler: SqliteQueueStore, wat
 /** The measured part: every add, and every add's `changed`, one per add and in order. */
 async function addAndReceive(conn: ServerConnection, watcher: ChangedWatcher, threads: readonly string[], preQueued: number) {
   const bytesBefore = conn.notificationBytes(CHANGED);
+  const serverBefore = cpuSeconds(conn.pid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   await pipelined(THREADS * ADDS_PER_THREAD, IN_FLIGHT, (i) => {
     const threadId = threads[i % THREADS] as string;
@@ -153,10 +168,12 @@ async function addAndReceive(conn: ServerConnection, watcher: ChangedWatcher, th
   });
   await watcher.until(() => threads.every((threadId) => watcher.lengthsOf(threadId).length >= ADDS_PER_THREAD), "every add's changed");
   const ms = performance.now() - started;
+  const serverCpuUs = (cpuSeconds(conn.pid) - serverBefore) * 1e6;
+  const client = process.cpuUsage(clientBefore);
   for (const threadId of threads) {
     const expected = Array.from({ length: ADDS_PER_THREAD }, (_, i) => preQueued + i + 1);
     const seen = watcher.lengthsOf(threadId);
     if (seen.join() !== expected.join()) throw new Error(`thread ${threadId}: changed lengths ${seen.join()}, expected ${expected.join()}`);
   }
-  return { ms, changedBytes: conn.notificationBytes(CHANGED) - bytesBefore };
+  return { ms, changedBytes: conn.notificationBytes(CHANGED) - bytesBefore, serverCpuUs, clientCpuUs: client.user + client.system };
 }

@@ -25,16 +25,13 @@ export interface SnapshotHold {
   release(): void;
 }
 
-interface HoldState {
-  version: number | undefined;
-}
 
 export class SnapshotLine {
   /** Version of the last snapshot sent; -1 before any. */
   private sent = -1;
   /** Offered, not yet sent, ascending by version, all newer than `sent`. */
   private waiting: ViewSnapshot[] = [];
-  private readonly holds = new Set<HoldState>();
+  private readonly holds = new Set<LineHold>();
   private readonly waiters: Array<{ version: number; resolve: () => void }> = [];
 
   constructor(
@@ -68,16 +65,14 @@ export class SnapshotLine {
   }
 
   hold(): SnapshotHold {
-    const state: HoldState = { version: undefined };
-    this.holds.add(state);
-    return {
-      at: (version) => {
-        state.version = version;
-      },
-      release: () => {
-        if (this.holds.delete(state)) this.flush();
-      },
-    };
+    const hold = new LineHold(this);
+    this.holds.add(hold);
+    return hold;
+  }
+
+  /** A hold let go (LineHold.release): what it kept back may leave now. */
+  released(hold: LineHold): void {
+    if (this.holds.delete(hold)) this.flush();
   }
 
   /** Resolves once no snapshot of `version` or older is waiting: what there was of them has left. */
@@ -110,5 +105,20 @@ export class SnapshotLine {
     let barrier = Number.POSITIVE_INFINITY;
     for (const hold of this.holds) if (hold.version !== undefined && hold.version < barrier) barrier = hold.version;
     return barrier;
+  }
+}
+
+/** One write's hold on its line (a class, not closures: one is made per client write). */
+class LineHold implements SnapshotHold {
+  version: number | undefined;
+
+  constructor(private readonly line: SnapshotLine) {}
+
+  at(version: number): void {
+    this.version = version;
+  }
+
+  release(): void {
+    this.line.released(this);
   }
 }

@@ -37,11 +37,7 @@ export class PreparedNotification<M extends ServerNotificationMethod = ServerNot
     const params = this.params();
     const head = jsonrpc2 ? `{"jsonrpc":"2.0","method":` : `{"method":`;
     const json = `${head}${JSON.stringify(this.method)},"params":${params}}`;
-    const envelope: { jsonrpc?: "2.0"; method: string; params?: unknown } = jsonrpc2 ? { jsonrpc: "2.0", method: this.method } : { method: this.method };
-    // Transports write the attached text; the object form is for anything that reads it in-process.
-    let parsed: unknown;
-    Object.defineProperty(envelope, "params", { enumerable: true, get: () => (parsed ??= JSON.parse(params)) });
-    const message = withSerializedJson(envelope as JsonRpcNotification, json);
+    const message = withSerializedJson(new PreparedEnvelope(this.method, params, jsonrpc2) as unknown as JsonRpcNotification, json);
     this.messages[key] = message;
     return message;
   }
@@ -49,5 +45,32 @@ export class PreparedNotification<M extends ServerNotificationMethod = ServerNot
   private params(): string {
     this.paramsJson ??= this.writeParams();
     return this.paramsJson;
+  }
+}
+
+/**
+ * The envelope handed to transports. They write its attached JSON text; anything that reads it
+ * in-process gets `params` parsed on first access, and `JSON.stringify` gets the same text
+ * through `toJSON` — without a closure per message (they are made by the thousand).
+ */
+class PreparedEnvelope {
+  declare readonly jsonrpc?: "2.0";
+  readonly method: string;
+  readonly #paramsJson: string;
+  #parsed: unknown;
+
+  constructor(method: string, paramsJson: string, jsonrpc2: boolean) {
+    if (jsonrpc2) (this as { jsonrpc?: "2.0" }).jsonrpc = "2.0";
+    this.method = method;
+    this.#paramsJson = paramsJson;
+  }
+
+  get params(): unknown {
+    this.#parsed ??= JSON.parse(this.#paramsJson);
+    return this.#parsed;
+  }
+
+  toJSON(): { jsonrpc?: "2.0"; method: string; params: unknown } {
+    return this.jsonrpc === undefined ? { method: this.method, params: this.params } : { jsonrpc: this.jsonrpc, method: this.method, params: this.params };
   }
 }
