@@ -194,9 +194,9 @@ export class ThreadQueue {
     this.settle();
   }
 
-  /** A page of the view; the caller made sure it is current. */
-  page(afterOrder: number | null, limit: number): ViewPage {
-    return this.view.page(afterOrder, limit);
+  /** A page of the view (optionally with a byte budget, see QueueView.page); the caller made sure it is current. */
+  page(afterOrder: number | null, limit: number, maxBytes?: number): ViewPage {
+    return this.view.page(afterOrder, limit, maxBytes);
   }
 
   get version(): number {
