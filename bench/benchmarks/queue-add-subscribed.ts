@@ -24,7 +24,7 @@ import { cpuSeconds } from "../lib/postgres.js";
 import { figure } from "../lib/results.js";
 import { samplePairs } from "../lib/sampling.js";
 import { addParams, connectServer, pipelined, type ServerConnection } from "../lib/server.js";
-import { BASELINE_NAME, BASELINE_ROWS, singleCommitLoop } from "./queue-add-durable.js";
+import { addsFigure, BASELINE_ROWS, singleCommitLoop } from "./queue-add-durable.js";
 
 const THREADS = 50;
 const ADDS_PER_THREAD = 20;
@@ -69,15 +69,7 @@ export const queueAddSubscribed: Benchmark = {
           },
           () => baseline.perSecond(BASELINE_ROWS),
         );
-        results.push(
-          figure({
-            name: `queue-add-subscribed${label}`,
-            unit: "adds/s",
-            samples: pairs.subject,
-            baseline: { name: BASELINE_NAME, samples: pairs.baseline },
-            target: preQueued === 0 ? { of: "ratio", op: ">=", limit: 3 } : undefined,
-          }),
-        );
+        results.push(addsFigure(`queue-add-subscribed${label}`, pairs, preQueued === 0));
         if (preQueued > 0) {
           results.push(figure({ name: `queue-add-subscribed${label}/changed-bytes`, unit: "MB/s", samples: bytesPerSecond.map((bytes) => bytes / 1e6) }));
         }
