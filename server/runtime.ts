@@ -1,7 +1,7 @@
 /**
  * Wires one server process together: the store, the loaded threads, the turn coordinator and
- * the queue dispatcher. Transports and connections come on top (server/main.ts); an embedder
- * can build the same runtime with its own `TurnRunner` and `QueueStore`.
+ * the thread queues. Transports and connections come on top (server/main.ts); an embedder can
+ * build the same runtime with its own `TurnRunner` and `QueueStore`.
  */
 import type { QueueStore } from "./store/queue-store.js";
 import type { TurnRunner } from "./turns/turn-runner.js";
@@ -9,10 +9,9 @@ import type { Logger } from "./logger.js";
 import { resolveServerOptions, type ServerOptions, type ServerOptionsInit } from "./server-options.js";
 import { ThreadRegistry } from "./threads/thread-registry.js";
 import { ThreadService } from "./threads/thread-service.js";
-import { KeyedSerialExecutor } from "./threads/serial-executor.js";
 import { TurnCoordinator } from "./turns/turn-coordinator.js";
 import { IdleThreadUnloader } from "./threads/idle-thread-unloader.js";
-import { QueueDispatcher } from "./queue/queue-dispatcher.js";
+import { ThreadQueues } from "./queue/thread-queues.js";
 import { newInstanceId } from "./queue/instance-id.js";
 
 export interface ServerRuntime {
@@ -21,9 +20,9 @@ export interface ServerRuntime {
   readonly registry: ThreadRegistry;
   readonly threads: ThreadService;
   readonly turns: TurnCoordinator;
-  readonly queue: QueueDispatcher;
+  readonly queues: ThreadQueues;
   readonly logger: Logger;
-  /** Stops turns, waits for queued per-thread work, then closes the store (in-flight writes finish). */
+  /** Stops turns, waits for the queues' background work, then closes the store (in-flight writes finish). */
   close(): Promise<void>;
 }
 
@@ -51,32 +50,29 @@ export const DEFAULT_LEASE_TTL_MS = 10_000;
 export function createServerRuntime({ store, runner, options: optionsInit, logger, leases = {} }: ServerRuntimeInit): ServerRuntime {
   const options = resolveServerOptions(optionsInit);
   const registry = new ThreadRegistry();
-  const lanes = new KeyedSerialExecutor();
   const ownerId = leases.ownerId ?? newInstanceId();
   const ttlMs = leases.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const isOwnerGone = leases.isOwnerGone;
-  const queue = new QueueDispatcher(store, registry, lanes, logger, {
-    ownerId,
-    ttlMs,
-    isOwnerGone: isOwnerGone === undefined ? undefined : (other) => isOwnerGone(other, ownerId),
+  const turns = new TurnCoordinator(registry, runner);
+  const queues = new ThreadQueues({
+    store,
+    registry,
+    turns,
+    logger,
+    limits: options,
+    leases: { ownerId, ttlMs, isOwnerGone: isOwnerGone === undefined ? undefined : (other) => isOwnerGone(other, ownerId) },
   });
-  const turns = new TurnCoordinator(registry, runner, {
-    turnStarted: (threadId, turnId) => queue.turnStarted(threadId, turnId),
-    turnEnded: (threadId) => void queue.drain(threadId),
-  });
-  queue.attachTurns(turns);
   const threads = new ThreadService(store, registry, options);
   const unloader = new IdleThreadUnloader(
     registry,
-    lanes,
-    { isBusy: (threadId) => queue.hasWorkInFlight(threadId), unloaded: (threadIds) => queue.forgetThreads(threadIds) },
+    { isBusy: (threadId) => queues.hasWorkInFlight(threadId), unloaded: (threadIds) => queues.forget(threadIds) },
     { idleMs: options.threadIdleUnloadMs, logger },
   );
   unloader.start();
-  const stopListening = store.subscribeQueueChanges((change) => queue.onQueueChange(change));
+  const stopListening = store.subscribeQueueChanges((change) => queues.onQueueChange(change));
   // A third of the lifetime: two renewals may fail (a database hiccup) before the lease lapses.
   const maintenance = setInterval(() => {
-    queue.maintainLeases().catch((error: unknown) => logger.warn("renewing thread leases failed", error));
+    queues.maintainLeases().catch((error: unknown) => logger.warn("renewing thread leases failed", error));
   }, Math.max(1, Math.floor(ttlMs / 3)));
   maintenance.unref();
   let closing: Promise<void> | undefined;
@@ -86,17 +82,17 @@ export function createServerRuntime({ store, runner, options: optionsInit, logge
     registry,
     threads,
     turns,
-    queue,
+    queues,
     logger,
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
         await unloader.stop();
         stopListening();
-        queue.stop();
+        queues.stop();
         await runner.close();
-        await lanes.idle();
-        await queue.releaseLeases().catch((error: unknown) => logger.warn("releasing thread leases failed; they expire on their own", error));
+        await queues.idle();
+        await queues.releaseLeases().catch((error: unknown) => logger.warn("releasing thread leases failed; they expire on their own", error));
         await store.close();
       })();
       return closing;

@@ -7,8 +7,9 @@ import { listDeepPage } from "./list-deep-page.js";
 import { memory } from "./memory.js";
 import { pgAddDurable } from "./pg-add-durable.js";
 import { queueAddDurable } from "./queue-add-durable.js";
+import { queueAddSubscribed } from "./queue-add-subscribed.js";
 import { scaleOutDispatch } from "./scale-out-dispatch.js";
 import { validatorColdStart } from "./validator-cold-start.js";
 import { validatorThroughput } from "./validator-throughput.js";
 
-export const BENCHMARKS: readonly Benchmark[] = [codegenCorpus, codegenCheck, validatorThroughput, validatorColdStart, queueAddDurable, dispatchLatency, listDeepPage, memory, pgAddDurable, scaleOutDispatch];
+export const BENCHMARKS: readonly Benchmark[] = [codegenCorpus, codegenCheck, validatorThroughput, validatorColdStart, queueAddDurable, queueAddSubscribed, dispatchLatency, listDeepPage, memory, pgAddDurable, scaleOutDispatch];

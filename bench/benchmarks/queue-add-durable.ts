@@ -11,15 +11,27 @@ import { openDatabase } from "../../server/store/sqlite/open-database.js";
 import { prepareAppendQueuedTurn } from "../../server/store/sqlite/ops/append-queued-turn.js";
 import { prepareCreateThread } from "../../server/store/sqlite/ops/create-thread.js";
 import type { Benchmark } from "../lib/benchmark.js";
-import { figure } from "../lib/results.js";
-import { samplePairs } from "../lib/sampling.js";
+import { figure, type BenchResult } from "../lib/results.js";
+import { samplePairs, type PairedSamples } from "../lib/sampling.js";
 import { addParams, connectServer, createPersistedThreads, pipelined } from "../lib/server.js";
 
 /** Requests per measured run: enough for ~0.5 s at the expected rates. */
 const BURST_REQUESTS = 4_000;
 const SERIAL_REQUESTS = 200;
+const BASELINE_NAME = "in-process better-sqlite3, one committed transaction per insert (synchronous=FULL)";
 /** The baseline is a rate too; a few hundred commits give it within a second. */
-const BASELINE_ROWS = 300;
+export const BASELINE_ROWS = 300;
+
+/** An adds/s figure against the naive baseline; `targeted`: the issues' target, ratio ≥ 3. */
+export function addsFigure(name: string, pairs: PairedSamples, targeted: boolean): BenchResult {
+  return figure({
+    name,
+    unit: "adds/s",
+    samples: pairs.subject,
+    baseline: { name: BASELINE_NAME, samples: pairs.baseline },
+    target: targeted ? { of: "ratio", op: ">=", limit: 3 } : undefined,
+  });
+}
 
 export const queueAddDurable: Benchmark = {
   name: "queue-add-durable",
@@ -47,15 +59,7 @@ export const queueAddDurable: Benchmark = {
           async () => (requests * 1000) / (await pipelined(requests, inFlight, add)),
           () => baseline.perSecond(BASELINE_ROWS),
         );
-        results.push(
-          figure({
-            name: `queue-add-durable${label}`,
-            unit: "adds/s",
-            samples: pairs.subject,
-            baseline: { name: "in-process better-sqlite3, one committed transaction per insert (synchronous=FULL)", samples: pairs.baseline },
-            target: inFlight === 64 ? { of: "ratio", op: ">=", limit: 3 } : undefined,
-          }),
-        );
+        results.push(addsFigure(`queue-add-durable${label}`, pairs, inFlight === 64));
       }
       return { results };
     } finally {
@@ -65,7 +69,11 @@ export const queueAddDurable: Benchmark = {
   },
 };
 
-function singleCommitLoop(path: string) {
+/**
+ * The naive baseline of the add benchmarks: the store's own append statement and pragmas
+ * (WAL, synchronous=FULL) in-process, one committed `BEGIN IMMEDIATE … COMMIT` per row.
+ */
+export function singleCommitLoop(path: string) {
   const db = openDatabase(path, { synchronous: "FULL", busyTimeoutMs: 5000 });
   const now = () => Date.now();
   migrate(db, loadMigrations(), now);

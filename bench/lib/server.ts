@@ -5,11 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import { createClient, StdioChildTransport, type Client } from "../../generated/client/index.js";
+import { CountingStdioTransport } from "./counting-stdio.js";
 import { SERVER_BIN } from "./paths.js";
 
 export interface ServerConnection {
   readonly client: Client;
   readonly pid: number;
+  /** Bytes of `method` notifications received so far; only with `countNotificationBytes`. */
+  notificationBytes(method: string): number;
   close(): Promise<void>;
 }
 
@@ -17,13 +20,11 @@ export interface ServerConnection {
 export async function connectServer(
   dbPath: string,
   extraArgs: readonly string[] = [],
-  options: { optOut?: string[] } = {},
+  options: { optOut?: string[]; countNotificationBytes?: boolean } = {},
 ): Promise<ServerConnection> {
-  const transport = new StdioChildTransport({
-    command: process.execPath,
-    args: [...serverNodeArgs(), SERVER_BIN, "--db", dbPath, "--log-level", "warn", ...extraArgs],
-    stderr: "inherit",
-  });
+  const args = [...serverNodeArgs(), SERVER_BIN, "--db", dbPath, "--log-level", "warn", ...extraArgs];
+  const counting = options.countNotificationBytes === true ? new CountingStdioTransport(process.execPath, args) : undefined;
+  const transport = counting ?? new StdioChildTransport({ command: process.execPath, args, stderr: "inherit" });
   const client = createClient(transport, { requestTimeoutMs: 120_000 });
   await client.ready;
   await client.request("initialize", {
@@ -33,7 +34,11 @@ export async function connectServer(
   await client.notify("initialized");
   const pid = transport.pid;
   if (pid === undefined) throw new Error("the server process has no pid");
-  return { client, pid, close: () => client.close() };
+  const notificationBytes = (method: string): number => {
+    if (counting === undefined) throw new Error("connect with countNotificationBytes to count notification bytes");
+    return counting.bytesOf(method);
+  };
+  return { client, pid, notificationBytes, close: () => client.close() };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
-import { describe, expect, it } from "vitest";
-import { isLocalOwnerGone, newInstanceId } from "./instance-id.js";
+import { describe, expect, it, vi } from "vitest";
+import { ZombieParent, zombieParentUnavailable } from "../../test/support/zombie-parent.js";
+import { isLocalOwnerGone, newInstanceId, processState } from "./instance-id.js";
 
 describe("instance ids", () => {
   it("name this host and process, and differ per instance", () => {
@@ -20,5 +21,23 @@ describe("instance ids", () => {
     expect(isLocalOwnerGone(`${hostname()}#${process.ppid}#abcd1234`, self)).toBe(false);
     expect(isLocalOwnerGone(`another-host#${exited}#abcd1234`, self)).toBe(false);
     expect(isLocalOwnerGone("not an instance id", self)).toBe(false);
+  });
+});
+
+describe.skipIf(zombieParentUnavailable() !== undefined)("a zombie owner", () => {
+  it("is gone although kill(pid, 0) still succeeds on it", async () => {
+    const { holder } = await ZombieParent.start(process.execPath, ["-e", ""]);
+    try {
+      await vi.waitFor(() => expect(processState(holder.pid)).toBe("Z"), { timeout: 10_000, interval: 20 });
+      expect(() => process.kill(holder.pid, 0)).not.toThrow();
+      expect(isLocalOwnerGone(`${hostname()}#${holder.pid}#abcd1234`, newInstanceId())).toBe(true);
+    } finally {
+      await holder.reap();
+    }
+    expect(processState(holder.pid)).toBeUndefined();
+  });
+
+  it("reads a live process's state, whatever its command name", () => {
+    expect(processState(process.pid)).toMatch(/^[RSD]$/);
   });
 });

@@ -4,6 +4,7 @@
  * machine) can tell an owner that died from one that is merely slow.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 
 export function newInstanceId(): string {
@@ -18,6 +19,9 @@ export function newInstanceId(): string {
  * (SQLite): two containers with the same hostname but separate pid namespaces must not share
  * an SQLite file with this check on. A pid reused by an unrelated process reads as alive (the
  * lease then waits for its expiry); our own pid under another id is a previous incarnation.
+ * A zombie is gone too: a SIGKILLed server lingers as one (state `Z` in /proc/PID/stat) until
+ * its parent reaps it, which in a container without an init may take seconds or never come,
+ * yet `kill(pid, 0)` still succeeds on it.
  */
 export function isLocalOwnerGone(ownerId: string, selfId: string): boolean {
   const [host, pidText, nonce] = ownerId.split("#");
@@ -27,8 +31,23 @@ export function isLocalOwnerGone(ownerId: string, selfId: string): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
+  return processState(pid) === "Z";
+}
+
+/**
+ * The one-letter state of a process from /proc/PID/stat (`R`, `S`, `Z`, …), or undefined where
+ * there is no /proc (not Linux) or the process vanished meanwhile. The command name in
+ * parentheses may itself contain spaces and parentheses, so the state is read after the last `)`.
+ */
+export function processState(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  return /^\s*(\S)/.exec(stat.slice(stat.lastIndexOf(")") + 1))?.[1];
 }

@@ -6,7 +6,7 @@
  * this view may lag behind it, never ahead: a lease counts as held only until `ttlMs` after
  * the request that last renewed it was sent.
  */
-import type { QueueStore, ThreadLeaseOutcome } from "../store/queue-store.js";
+import type { QueueStore, QueueWriteOptions, ThreadLeaseOutcome } from "../store/queue-store.js";
 
 /**
  * Leases renewed (or released) per store call. One call for every held lease was one statement
@@ -59,13 +59,16 @@ export class ThreadLeaseKeeper {
     return (this.retryAt.get(threadId) ?? 0) <= this.now();
   }
 
-  /** Takes (or renews) the lease; recovery of abandoned claims happens in the store, atomically. */
-  async acquire(threadId: string): Promise<ThreadLeaseOutcome> {
+  /**
+   * Takes (or renews) the lease; recovery of abandoned claims happens in the store, atomically
+   * (`options.onCommitted` hears of it).
+   */
+  async acquire(threadId: string, options?: QueueWriteOptions<ThreadLeaseOutcome>): Promise<ThreadLeaseOutcome> {
     const askedAt = this.now();
     const request = { ownerId: this.settings.ownerId, ttlMs: this.settings.ttlMs, abandonedClaimFailureJson: this.abandonedClaimFailureJson };
-    let outcome = await this.store.acquireThreadLease(threadId, request);
+    let outcome = await this.store.acquireThreadLease(threadId, request, options);
     if (!outcome.acquired && this.settings.isOwnerGone?.(outcome.ownerId) === true) {
-      outcome = await this.store.acquireThreadLease(threadId, { ...request, evictOwnerId: outcome.ownerId });
+      outcome = await this.store.acquireThreadLease(threadId, { ...request, evictOwnerId: outcome.ownerId }, options);
     }
     if (outcome.acquired) {
       this.validUntil.set(threadId, askedAt + this.settings.ttlMs);

@@ -23,6 +23,7 @@ import { problemOf } from "../../generated/protocol/validation.js";
 import { validateInitializeParams } from "../../generated/validators/index.js";
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { NotificationSubscriber } from "../threads/loaded-thread.js";
+import type { PreparedNotification } from "../threads/prepared-notification.js";
 import type { Logger } from "../logger.js";
 import { OutboundQueue, type OutboundBudget, type OutboundKind } from "../transport/outbound-queue.js";
 import { findInexactJson, type InexactJson } from "./exact-json.js";
@@ -153,11 +154,8 @@ export class ConnectionSession implements NotificationSubscriber {
   }
 
   notify<M extends keyof ServerNotifications & string>(method: M, params: ServerNotifications[M]["params"]): void {
-    if (this.inputClosed || this.handshake !== "ready") return;
-    if (isExperimental(method) && !this.experimentalApi) return;
-    if (this.optOut.has(method)) return;
+    if (!this.accepts(method)) return;
     const key = method === SNAPSHOT_NOTIFICATION ? snapshotKey(params) : undefined;
-    const kind: OutboundKind = key === undefined ? { kind: "notification" } : { kind: "snapshot", key };
     const message = this.envelope({ method, params }, this.peerSpeaksJsonRpc2);
     if (this.outbound.dropped) return;
     let data: Uint8Array;
@@ -167,7 +165,20 @@ export class ConnectionSession implements NotificationSubscriber {
       this.sendUnserializable(message, error);
       return;
     }
-    this.outbound.push(data, kind);
+    this.outbound.push(data, notificationKind(key));
+  }
+
+  /** A notification encoded once for every subscriber: a connection that does not take it costs nothing. */
+  notifyPrepared(notification: PreparedNotification): void {
+    if (!this.accepts(notification.method) || this.outbound.dropped) return;
+    const key = notification.key === undefined ? undefined : `${notification.method} ${notification.key}`;
+    this.outbound.push(notification.bytes(this.peerSpeaksJsonRpc2), notificationKind(key));
+  }
+
+  private accepts(method: string): boolean {
+    if (this.inputClosed || this.handshake !== "ready") return false;
+    if (isExperimental(method) && !this.experimentalApi) return false;
+    return !this.optOut.has(method);
   }
 
   private receive(value: unknown, text: string | undefined): void {
@@ -408,6 +419,11 @@ function encodeNotification(message: JsonRpcMessage & { method: string }, params
   }
   const variant = "jsonrpc" in message ? "echoed" : "plain";
   return (cached[variant] ??= encode(message));
+}
+
+/** Snapshots with the same key replace an unsent older one (OutboundQueue). */
+function notificationKind(key: string | undefined): OutboundKind {
+  return key === undefined ? { kind: "notification" } : { kind: "snapshot", key };
 }
 
 function snapshotKey(params: unknown): string | undefined {

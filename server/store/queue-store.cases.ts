@@ -352,6 +352,81 @@ export function describeQueueStoreContract(backend: string, open: () => Promise<
       });
     });
 
+    describe("committed versions (onCommitted)", () => {
+      it("reports each visible change with the version it committed at, before the write settles", async () => {
+        const thread = await newThread();
+        const reported: Array<[string, number, unknown]> = [];
+        const on = <T>(what: string) => ({ onCommitted: (version: number, result: T) => void reported.push([what, version, result]) });
+        const a = await store.appendQueuedTurn(thread, PARAMS, on("append"));
+        expect(reported).toEqual([["append", 1, a]]);
+        const b = await store.appendQueuedTurn(thread, PARAMS, on("append"));
+        const reordered = await store.reorderQueuedTurns(thread, [b.queuedTurnId, a.queuedTurnId], on("reorder"));
+        const claimed = await store.claimHeadQueuedTurn(thread, undefined, { ...on("claim"), dispatchTurnId: "turn-b" });
+        expect(claimed).toMatchObject({ queuedTurnId: b.queuedTurnId, state: "dispatching", dispatchTurnId: "turn-b" });
+        expect(await store.markQueuedTurnFailed(b.queuedTurnId, '{"message":"x"}', on("fail"))).toBe(true);
+        expect(await store.deleteQueuedTurn(thread, b.queuedTurnId, on("delete"))).toBe(true);
+        expect(reported.map(([what, version]) => [what, version])).toEqual([
+          ["append", 1],
+          ["append", 2],
+          ["reorder", 3],
+          ["claim", 4],
+          ["fail", 5],
+          ["delete", 6],
+        ]);
+        expect(reported[2]?.[2]).toEqual(reordered);
+        expect(reported[3]?.[2]).toEqual(claimed);
+        expect((await store.readQueueSnapshot(thread)).version).toBe(6);
+      });
+
+      it("reports nothing for a write that changed nothing visible", async () => {
+        const thread = await newThread();
+        const reported: number[] = [];
+        const on = { onCommitted: (version: number) => void reported.push(version) };
+        expect(await store.deleteQueuedTurn(thread, "no-such-row", on)).toBe(false);
+        expect(await store.claimHeadQueuedTurn(thread, undefined, on)).toBeNull();
+        expect(await store.recoverDispatchingQueuedTurns(thread, '{"message":"x"}', on)).toBe(0);
+        expect(await store.requeueUnstartedQueuedTurns(thread, on)).toBe(0);
+        expect(await store.markQueuedTurnFailed("no-such-row", '{"message":"x"}', on)).toBe(false);
+        await expect(store.appendQueuedTurn("no-such-thread", PARAMS, on)).rejects.toMatchObject({ code: "thread_not_found" });
+        expect(reported).toEqual([]);
+      });
+
+      it("reports writes of one batch in commit order, ahead of a snapshot read queued after them", async () => {
+        const thread = await newThread();
+        const events: string[] = [];
+        const writes = [0, 1, 2].map((i) =>
+          store.appendQueuedTurn(thread, PARAMS, { onCommitted: (version) => void events.push(`append ${i} @${version}`) }),
+        );
+        const snapshot = store.readQueueSnapshot(thread).then((read) => void events.push(`snapshot @${read.version}`));
+        await Promise.all([...writes, snapshot]);
+        expect(events).toEqual(["append 0 @1", "append 1 @2", "append 2 @3", "snapshot @3"]);
+      });
+
+      it("reports the recovery a lease changing hands commits, and nothing for a renewal", async () => {
+        const thread = await newThread();
+        await append(thread, 1);
+        const lease = { ttlMs: 60_000, abandonedClaimFailureJson: '{"message":"abandoned"}' };
+        await store.acquireThreadLease(thread, { ...lease, ownerId: "old" });
+        await store.claimHeadQueuedTurn(thread, "old");
+        const reported: number[] = [];
+        const on = { onCommitted: (version: number) => void reported.push(version) };
+        expect(await store.acquireThreadLease(thread, { ...lease, ownerId: "old" }, on)).toMatchObject({ how: "held", recovered: 0 });
+        expect(await store.acquireThreadLease(thread, { ...lease, ownerId: "new", evictOwnerId: "old" }, on)).toMatchObject({ how: "evicted", recovered: 1 });
+        expect(reported).toEqual([3]);
+      });
+
+      it("requeues a claim whose recorded turn the caller never started, and reports it", async () => {
+        const thread = await newThread();
+        const [first] = await append(thread, 1);
+        await store.claimHeadQueuedTurn(thread, undefined, { dispatchTurnId: "never-started" });
+        expect(await store.requeueUnstartedQueuedTurns(thread, { turnIds: ["another-turn"] })).toBe(0);
+        const reported: number[] = [];
+        expect(await store.requeueUnstartedQueuedTurns(thread, { turnIds: ["never-started"], onCommitted: (v) => void reported.push(v) })).toBe(1);
+        expect(reported).toEqual([3]);
+        expect(await store.listVisibleQueuedTurns(thread)).toEqual([expect.objectContaining({ queuedTurnId: first?.queuedTurnId, state: "pending" })]);
+      });
+    });
+
     describe("close", () => {
       it("finishes accepted operations and refuses later ones", async () => {
         const thread = await newThread();

@@ -73,7 +73,22 @@ export interface QueuedTurnRecord {
   updatedAtMs: number;
 }
 
-export interface AppendQueuedTurnOptions {
+/**
+ * How a caller keeps its own copy of a thread's visible queue exact without reading it back
+ * (server/queue keeps one per loaded thread): a write that changes the visible queue tells it
+ * the queue version it committed at.
+ */
+export interface QueueWriteOptions<T> {
+  /**
+   * Called once the write has committed a change to the thread's visible queue, before the
+   * returned promise settles, with the version it committed at and the write's result. One
+   * store calls these in commit order, and before it settles any later call (a snapshot read
+   * after the write resolves after this). Not called when nothing visible changed.
+   */
+  onCommitted?: (version: number, result: T) => void;
+}
+
+export interface AppendQueuedTurnOptions extends QueueWriteOptions<QueuedTurnRecord> {
   /** Rows (of any state) the thread may hold; the append fails with `queue_full` beyond it. */
   maxQueueLength?: number;
   /**
@@ -81,6 +96,19 @@ export interface AppendQueuedTurnOptions {
    * append fails with `queue_too_large` when it would pass this.
    */
   maxQueueBytes?: number;
+}
+
+export interface ClaimHeadOptions extends QueueWriteOptions<QueuedTurnRecord | null> {
+  /**
+   * The id of the turn the caller will start for the claimed row, recorded in the claim itself
+   * (one write instead of claim + `setDispatchTurnId`).
+   */
+  dispatchTurnId?: string;
+}
+
+export interface RequeueUnstartedOptions extends QueueWriteOptions<number> {
+  /** Turn ids recorded by claims (`dispatchTurnId`) whose turns the caller knows it never started. */
+  turnIds?: readonly string[];
 }
 
 export interface QueuedTurnsPageRequest {
@@ -164,11 +192,7 @@ export interface QueueStore {
    * Appends a `pending` row at the tail of the thread's queue (queue_order = max + 1) in one
    * statement. Rejects with `thread_not_found`, `queue_full` or `invalid_json`.
    */
-  appendQueuedTurn(
-    threadId: string,
-    turnStartParamsJson: string,
-    options?: AppendQueuedTurnOptions,
-  ): Promise<QueuedTurnRecord>;
+  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord>;
 
   /** Pending and failed rows, in queue order. */
   listVisibleQueuedTurns(threadId: string): Promise<QueuedTurnRecord[]>;
@@ -183,14 +207,18 @@ export interface QueueStore {
   listVisibleQueuedTurnsPage(threadId: string, page: QueuedTurnsPageRequest): Promise<QueuedTurnsPage>;
 
   /** Deletes a pending or failed row of that thread; false for unknown, other-thread or dispatching rows. */
-  deleteQueuedTurn(threadId: string, queuedTurnId: string): Promise<boolean>;
+  deleteQueuedTurn(threadId: string, queuedTurnId: string, options?: QueueWriteOptions<boolean>): Promise<boolean>;
 
   /**
    * Rewrites the order of the visible rows to `queuedTurnIds`, which must name every visible row
    * exactly once (else `reorder_mismatch`). A dispatching row is not visible: it keeps its claim
    * and its place. Returns the visible queue after the change.
    */
-  reorderQueuedTurns(threadId: string, queuedTurnIds: readonly string[]): Promise<QueuedTurnRecord[]>;
+  reorderQueuedTurns(
+    threadId: string,
+    queuedTurnIds: readonly string[],
+    options?: QueueWriteOptions<QueuedTurnRecord[]>,
+  ): Promise<QueuedTurnRecord[]>;
 
   /**
    * Atomically moves the head visible row to `dispatching` if it is `pending` and no row of the
@@ -201,7 +229,7 @@ export interface QueueStore {
    * lease (checked in the same transaction): an instance whose lease was taken over cannot
    * claim any more, whatever it believes.
    */
-  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string): Promise<QueuedTurnRecord | null>;
+  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string, options?: ClaimHeadOptions): Promise<QueuedTurnRecord | null>;
 
   /** Records the turn started for a dispatching row; false if the row is no longer dispatching. */
   setDispatchTurnId(queuedTurnId: string, turnId: string): Promise<boolean>;
@@ -213,28 +241,29 @@ export interface QueueStore {
   removeDispatchingQueuedTurn(threadId: string, turnId: string): Promise<boolean>;
 
   /** dispatching → failed with `failureJson`; the row keeps its place. False if not dispatching. */
-  markQueuedTurnFailed(queuedTurnId: string, failureJson: string): Promise<boolean>;
+  markQueuedTurnFailed(queuedTurnId: string, failureJson: string, options?: QueueWriteOptions<boolean>): Promise<boolean>;
 
   /**
    * Restart recovery: every dispatching row of the thread → failed. Returns how many. With
    * several instances use `acquireThreadLease`, which recovers only when the lease changes hands.
    */
-  recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number>;
+  recoverDispatchingQueuedTurns(threadId: string, failureJson: string, options?: QueueWriteOptions<number>): Promise<number>;
 
   /**
-   * dispatching → pending for the thread's claims that have no turn recorded. Only for the
-   * lease holder that knows it started no turn for them: after a claim whose outcome it could
-   * not learn (the connection died while COMMIT was in flight), the row may be claimed in the
-   * database although the dispatcher never got it. Returns how many.
+   * dispatching → pending for the thread's claims that have no turn recorded, or whose recorded
+   * turn is one of `options.turnIds`. Only for the lease holder that knows it started no turn
+   * for them: after a claim whose outcome it could not learn (the connection died while COMMIT
+   * was in flight), the row may be claimed in the database although the dispatcher never got
+   * it. Returns how many.
    */
-  requeueUnstartedQueuedTurns(threadId: string): Promise<number>;
+  requeueUnstartedQueuedTurns(threadId: string, options?: RequeueUnstartedOptions): Promise<number>;
 
   /**
    * Takes or renews the thread's lease: acquired when it is free, expired, already the caller's,
    * or held by `evictOwnerId`. Rejects with `thread_not_found`. See `ThreadLeaseRequest` for the
-   * recovery that happens when the lease changes hands.
+   * recovery that happens when the lease changes hands (`onCommitted` reports it).
    */
-  acquireThreadLease(threadId: string, request: ThreadLeaseRequest): Promise<ThreadLeaseOutcome>;
+  acquireThreadLease(threadId: string, request: ThreadLeaseRequest, options?: QueueWriteOptions<ThreadLeaseOutcome>): Promise<ThreadLeaseOutcome>;
 
   /** Extends the caller's leases among `threadIds`; returns the ids it still held (the others were lost). */
   renewThreadLeases(ownerId: string, threadIds: readonly string[], ttlMs: number): Promise<string[]>;

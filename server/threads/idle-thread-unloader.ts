@@ -5,14 +5,13 @@
  * renewing their leases and holding their state forever.
  *
  * The registry keeps unwatched threads oldest first, so a sweep costs what it unloads. Each
- * thread is checked again on its own serial lane, after any drain or snapshot queued for it:
- * a subscriber that came back, a turn that started or a dispatch in flight keeps it loaded.
+ * thread is checked again when its turn comes: a subscriber that came back, a turn that started
+ * or queue work in flight (a claim, a dispatch, a read) keeps it loaded.
  * A thread that is unloaded can be resumed again like any persisted thread; an ephemeral one is
  * gone (it exists only in memory).
  */
 import type { Logger } from "../logger.js";
 import { isThreadIdle, type LoadedThread } from "./loaded-thread.js";
-import type { KeyedSerialExecutor } from "./serial-executor.js";
 import type { ThreadRegistry } from "./thread-registry.js";
 
 export interface UnloadHooks {
@@ -22,7 +21,7 @@ export interface UnloadHooks {
   unloaded(threadIds: readonly string[]): Promise<void>;
 }
 
-/** Threads checked (on their lanes) at once within one sweep. */
+/** Threads unloaded per `unloaded` call (their leases are released in one store call). */
 const SWEEP_BATCH = 500;
 
 export class IdleThreadUnloader {
@@ -31,7 +30,6 @@ export class IdleThreadUnloader {
 
   constructor(
     private readonly registry: ThreadRegistry,
-    private readonly lanes: KeyedSerialExecutor,
     private readonly hooks: UnloadHooks,
     private readonly options: { readonly idleMs: number; readonly logger: Logger; readonly now?: () => number },
   ) {}
@@ -67,9 +65,7 @@ export class IdleThreadUnloader {
     let unloaded = 0;
     for (let start = 0; start < candidates.length; start += SWEEP_BATCH) {
       const batch = candidates.slice(start, start + SWEEP_BATCH);
-      const gone = (await Promise.all(batch.map((thread) => this.lanes.run(thread.id, async () => this.unloadIfIdle(thread))))).filter(
-        (threadId): threadId is string => threadId !== undefined,
-      );
+      const gone = batch.map((thread) => this.unloadIfIdle(thread)).filter((threadId): threadId is string => threadId !== undefined);
       if (gone.length === 0) continue;
       await this.hooks.unloaded(gone);
       unloaded += gone.length;

@@ -3,10 +3,13 @@
  * lifecycle (the queue only drains an idle thread) and who is subscribed to it.
  */
 import type { ServerNotifications } from "../../generated/protocol/methods.js";
+import type { PreparedNotification } from "./prepared-notification.js";
 
 export interface NotificationSubscriber {
   /** Delivers a notification, subject to the connection's opt-in and opt-out rules. */
   notify<M extends keyof ServerNotifications & string>(method: M, params: ServerNotifications[M]["params"]): void;
+  /** The same for a notification built once for every subscriber; untouched when not delivered. */
+  notifyPrepared(notification: PreparedNotification): void;
 }
 
 export interface LoadedThread {

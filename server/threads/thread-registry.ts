@@ -1,4 +1,5 @@
 import type { LoadedThread, NotificationSubscriber } from "./loaded-thread.js";
+import type { PreparedNotification } from "./prepared-notification.js";
 import type { ServerNotifications } from "../../generated/protocol/methods.js";
 
 /**
@@ -87,6 +88,13 @@ export class ThreadRegistry {
     const thread = this.threads.get(threadId);
     if (thread === undefined) return;
     for (const subscriber of thread.subscribers) subscriber.notify(method, params);
+  }
+
+  /** Sends one prepared notification to every subscriber: built and serialised once for all. */
+  notifyPrepared(threadId: string, notification: PreparedNotification): void {
+    const thread = this.threads.get(threadId);
+    if (thread === undefined) return;
+    for (const subscriber of thread.subscribers) subscriber.notifyPrepared(notification);
   }
 
   all(): IterableIterator<LoadedThread> {

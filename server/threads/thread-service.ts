@@ -73,14 +73,6 @@ export class ThreadService {
     return { thread, loadedFromStore };
   }
 
-  /** A thread a queued turn may be added to: loaded here, or persisted (it runs once resumed). */
-  async requireQueueableThread(threadId: string): Promise<void> {
-    const loaded = this.registry.get(threadId);
-    if (loaded?.ephemeral === true) throw invalidRequest(`ephemeral thread does not support queued turns: ${threadId}`);
-    if (loaded !== undefined) return;
-    if ((await this.store.getThread(threadId)) === null) throw invalidRequest(`thread not found: ${threadId}`);
-  }
-
   /** A thread loaded in this process, for turn/start and turn/interrupt. */
   requireLoaded(threadId: string): LoadedThread {
     const thread = this.registry.get(parseThreadId(threadId));

@@ -10,30 +10,48 @@ import type { LoadedThread } from "../threads/loaded-thread.js";
 import type { ThreadRegistry } from "../threads/thread-registry.js";
 import type { TurnOutcome, TurnRunner } from "./turn-runner.js";
 
-export interface TurnLifecycleHooks {
+/** Who follows the turns of every thread (the queue, which drains a thread once it is idle). */
+export interface TurnLifecycleListener {
   /** A turn's `turn/started` has been sent (a queued dispatch completes here). */
   turnStarted(threadId: string, turnId: string): void;
   /** A turn ended (completed, interrupted or failed) and the thread may be idle. */
   turnEnded(threadId: string): void;
 }
 
-export class TurnCoordinator {
+/** What starting a turn takes: the queue's dispatcher depends on this much of the coordinator. */
+export interface TurnStarter {
+  startTurn(thread: LoadedThread, params: TurnStartParams, turnId?: string): Promise<Turn>;
+  /** Adds a lifecycle listener until the returned function is called. */
+  subscribe(listener: TurnLifecycleListener): () => void;
+}
+
+/** A fresh turn id (UUIDv7, so turn ids sort by creation time). */
+export function newTurnId(): string {
+  return uuidv7();
+}
+
+export class TurnCoordinator implements TurnStarter {
   private readonly startedAtMs = new Map<string, number>();
+  private readonly listeners = new Set<TurnLifecycleListener>();
 
   constructor(
     private readonly registry: ThreadRegistry,
     private readonly runner: TurnRunner,
-    private readonly hooks: TurnLifecycleHooks,
     private readonly now: () => number = Date.now,
   ) {}
+
+  subscribe(listener: TurnLifecycleListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /**
    * Asks the runner to start a turn. Resolves with the in-progress turn once accepted (the
    * thread then counts as busy until `turn/started` and `turn/completed`); rejects with the
-   * runner's `TurnStartError` when the turn cannot start.
+   * runner's `TurnStartError` when the turn cannot start. A queued dispatch passes the turn id
+   * its claim recorded.
    */
-  async startTurn(thread: LoadedThread, params: TurnStartParams): Promise<Turn> {
-    const turnId = uuidv7();
+  async startTurn(thread: LoadedThread, params: TurnStartParams, turnId: string = newTurnId()): Promise<Turn> {
     thread.pendingTurnStarts.add(turnId);
     try {
       await this.runner.start(
@@ -73,7 +91,7 @@ export class TurnCoordinator {
         durationMs: null,
       },
     });
-    this.hooks.turnStarted(thread.id, turnId);
+    for (const listener of this.listeners) listener.turnStarted(thread.id, turnId);
   }
 
   private onCompleted(thread: LoadedThread, turnId: string, outcome: TurnOutcome): void {
@@ -99,6 +117,6 @@ export class TurnCoordinator {
         durationMs: completedAt - startedAt,
       },
     });
-    this.hooks.turnEnded(thread.id);
+    for (const listener of this.listeners) listener.turnEnded(thread.id);
   }
 }

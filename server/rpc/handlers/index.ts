@@ -1,7 +1,7 @@
 import type { ClientNotificationHandlers, ClientRequestHandlers } from "../../../generated/server/handlers.js";
 import type { ServerRuntime } from "../../runtime.js";
 import type { RequestContext } from "../request-context.js";
-import { answerStoreOutages } from "../store-outage.js";
+import { answerErrors } from "./errors.js";
 import { initializeHandler } from "./initialize.js";
 import { threadQueueAddHandler } from "./thread-queue-add.js";
 import { threadQueueDeleteHandler } from "./thread-queue-delete.js";
@@ -18,7 +18,7 @@ export function createHandlers(runtime: ServerRuntime): {
   notifications: ClientNotificationHandlers<RequestContext>;
 } {
   return {
-    requests: answerStoreOutages({
+    requests: answerErrors({
       initialize: initializeHandler(runtime),
       "thread/start": threadStartHandler(runtime),
       "thread/resume": threadResumeHandler(runtime),

@@ -8,12 +8,8 @@ export function threadStartHandler(runtime: ServerRuntime) {
     // cwd, model and modelProvider are stored and sent with every view of the thread.
     assertParamsWithinLimit(JSON.stringify(params), runtime.options.maxTurnParamsBytes, "thread/start params");
     const thread = await runtime.threads.start(params, ctx.session);
-    // A new thread's lease is free: this instance dispatches it from the start.
-    await runtime.queue.ensureLease(thread);
-    runtime.queue.threadStarted(thread.id);
-    ctx.afterResponse(() =>
-      runtime.registry.notify(thread.id, "thread/started", { thread: runtime.threads.view(thread) }),
-    );
+    await runtime.queues.started(thread);
+    ctx.afterResponse(() => runtime.registry.notify(thread.id, "thread/started", { thread: runtime.threads.view(thread) }));
     return runtime.threads.settingsResponse(thread);
   };
 }

@@ -9,10 +9,7 @@ export function turnStartHandler(runtime: ServerRuntime) {
     const thread = runtime.threads.requireLoaded(params.threadId);
     assertInputWithinLimit(params.input, runtime.options.maxInputChars);
     assertParamsWithinLimit(JSON.stringify(params), runtime.options.maxTurnParamsBytes);
-    // A thread's turns run where its queue is dispatched, so that "idle" means idle everywhere.
-    if (!(await runtime.queue.ensureLease(thread))) {
-      throw invalidRequest(`thread ${thread.id} is active on another server instance; start its turns there`);
-    }
+    await runtime.queues.allowDirectTurn(thread);
     try {
       return { turn: await runtime.turns.startTurn(thread, params) };
     } catch (error) {

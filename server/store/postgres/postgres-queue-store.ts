@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type {
   AppendQueuedTurnOptions,
+  ClaimHeadOptions,
   CreateThreadInput,
   QueueChangeListener,
   QueuedTurnRecord,
@@ -9,11 +10,14 @@ import type {
   QueuedTurnsPageRequest,
   QueueSnapshot,
   QueueStore,
+  QueueWriteOptions,
+  RequeueUnstartedOptions,
   ThreadLeaseOutcome,
   ThreadLeaseRequest,
   ThreadRecord,
 } from "../queue-store.js";
 import { LISTENING, tellListener } from "../tell-listener.js";
+import { reportCommitted, VersionCapture } from "../committed-version.js";
 import { PgChangeListener } from "./change-listener.js";
 import { toStoreFailure } from "./errors.js";
 import { loadPostgresMigrations, migrate } from "./migrate.js";
@@ -33,7 +37,7 @@ import { readQueueSnapshot, readQueueVersions } from "./ops/queue-version.js";
 import { acquireThreadLease, releaseThreadLeases, renewThreadLeases } from "./ops/thread-leases.js";
 import { requeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
 import { createPool } from "./pool.js";
-import { PgWriteBatcher, type CommittedBatch } from "./write-batcher.js";
+import { PgWriteBatcher, type CommittedBatch, type ThreadLock } from "./write-batcher.js";
 
 export interface PostgresQueueStoreOptions {
   /** `postgres://user@host:port/database`; libpq-style parameters (sslmode, …) as pg accepts them. */
@@ -123,8 +127,21 @@ export class PostgresQueueStore implements QueueStore {
     }
   }
 
-  private context(db: Db): OpContext {
-    return { db, now: this.now, origin: this.origin };
+  private context(db: Db, capture?: VersionCapture): OpContext {
+    return { db, now: this.now, origin: this.origin, noteVersion: capture && ((version) => capture.note(version)) };
+  }
+
+  /**
+   * A write whose queue version bump (if any) is reported to `options.onCommitted` after COMMIT.
+   * A run that the batcher repeats (its batch was rolled back for another op) notes afresh.
+   */
+  private versioned<T>(work: (context: OpContext) => Promise<T>, lock: ThreadLock, options: QueueWriteOptions<T> | undefined): Promise<T> {
+    return this.batcher
+      .write((db) => {
+        const capture = new VersionCapture();
+        return capture.runAsync(() => work(this.context(db, capture)));
+      }, lock)
+      .then(reportCommitted(options));
   }
 
   createThread(input: CreateThreadInput): Promise<ThreadRecord> {
@@ -136,7 +153,7 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord> {
-    return this.batcher.write((db) => appendQueuedTurn(this.context(db), threadId, turnStartParamsJson, options), { threadId });
+    return this.versioned((context) => appendQueuedTurn(context, threadId, turnStartParamsJson, options), { threadId }, options);
   }
 
   listVisibleQueuedTurns(threadId: string): Promise<QueuedTurnRecord[]> {
@@ -147,12 +164,12 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.read((db) => listVisibleQueuedTurnsPage(this.context(db), threadId, page));
   }
 
-  deleteQueuedTurn(threadId: string, queuedTurnId: string): Promise<boolean> {
-    return this.batcher.write((db) => deleteQueuedTurn(this.context(db), threadId, queuedTurnId), { threadId });
+  deleteQueuedTurn(threadId: string, queuedTurnId: string, options?: QueueWriteOptions<boolean>): Promise<boolean> {
+    return this.versioned((context) => deleteQueuedTurn(context, threadId, queuedTurnId), { threadId }, options);
   }
 
-  reorderQueuedTurns(threadId: string, queuedTurnIds: readonly string[]): Promise<QueuedTurnRecord[]> {
-    return this.batcher.write((db) => reorderQueuedTurns(this.context(db), threadId, queuedTurnIds), { threadId });
+  reorderQueuedTurns(threadId: string, queuedTurnIds: readonly string[], options?: QueueWriteOptions<QueuedTurnRecord[]>): Promise<QueuedTurnRecord[]> {
+    return this.versioned((context) => reorderQueuedTurns(context, threadId, queuedTurnIds), { threadId }, options);
   }
 
   readQueueSnapshot(threadId: string): Promise<QueueSnapshot> {
@@ -163,10 +180,10 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.read((db) => readQueueVersions(this.context(db), threadIds));
   }
 
-  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string): Promise<QueuedTurnRecord | null> {
-    return this.batcher
-      .write((db) => claimHeadQueuedTurn(this.context(db), threadId, leaseOwnerId), { threadId })
-      .catch(lostClaimAsNull);
+  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string, options?: ClaimHeadOptions): Promise<QueuedTurnRecord | null> {
+    return this.versioned((context) => claimHeadQueuedTurn(context, threadId, leaseOwnerId, options?.dispatchTurnId), { threadId }, options).catch(
+      lostClaimAsNull,
+    );
   }
 
   setDispatchTurnId(queuedTurnId: string, turnId: string): Promise<boolean> {
@@ -177,20 +194,20 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.write((db) => removeDispatchingQueuedTurn(this.context(db), threadId, turnId), { threadId });
   }
 
-  markQueuedTurnFailed(queuedTurnId: string, failureJson: string): Promise<boolean> {
-    return this.batcher.write((db) => markQueuedTurnFailed(this.context(db), queuedTurnId, failureJson), { queuedTurnId });
+  markQueuedTurnFailed(queuedTurnId: string, failureJson: string, options?: QueueWriteOptions<boolean>): Promise<boolean> {
+    return this.versioned((context) => markQueuedTurnFailed(context, queuedTurnId, failureJson), { queuedTurnId }, options);
   }
 
-  recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number> {
-    return this.batcher.write((db) => recoverDispatchingQueuedTurns(this.context(db), threadId, failureJson), { threadId });
+  recoverDispatchingQueuedTurns(threadId: string, failureJson: string, options?: QueueWriteOptions<number>): Promise<number> {
+    return this.versioned((context) => recoverDispatchingQueuedTurns(context, threadId, failureJson), { threadId }, options);
   }
 
-  requeueUnstartedQueuedTurns(threadId: string): Promise<number> {
-    return this.batcher.write((db) => requeueUnstartedQueuedTurns(this.context(db), threadId), { threadId });
+  requeueUnstartedQueuedTurns(threadId: string, options?: RequeueUnstartedOptions): Promise<number> {
+    return this.versioned((context) => requeueUnstartedQueuedTurns(context, threadId, options?.turnIds ?? []), { threadId }, options);
   }
 
-  acquireThreadLease(threadId: string, request: ThreadLeaseRequest): Promise<ThreadLeaseOutcome> {
-    return this.batcher.write((db) => acquireThreadLease(this.context(db), threadId, request), { threadId });
+  acquireThreadLease(threadId: string, request: ThreadLeaseRequest, options?: QueueWriteOptions<ThreadLeaseOutcome>): Promise<ThreadLeaseOutcome> {
+    return this.versioned((context) => acquireThreadLease(context, threadId, request), { threadId }, options);
   }
 
   renewThreadLeases(ownerId: string, threadIds: readonly string[], ttlMs: number): Promise<string[]> {

@@ -1,6 +1,5 @@
 import type pg from "pg";
-import type { CommittedBatch } from "../sqlite/write-batcher.js";
-import { BatchQueue } from "./batch-queue.js";
+import { BatchQueue, type CommittedBatch, type OpOutcome } from "../batch-queue.js";
 import { isConnectionLost, isRetryable, StoreUnavailableError, toStoreFailure } from "./errors.js";
 import { lockThreadsInOrder, type ThreadLockTargets } from "./ops/lock-thread.js";
 import type { Db } from "./ops/op-context.js";
@@ -52,8 +51,6 @@ interface QueuedOp {
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 
 export class PgWriteBatcher {
   private readonly queue: BatchQueue<QueuedOp>;
@@ -100,7 +97,7 @@ export class PgWriteBatcher {
       return;
     }
     for (const op of batch) op.attempts++;
-    const outcomes: Outcome[] = [];
+    const outcomes: OpOutcome[] = [];
     let failure: { index: number; error: unknown } | undefined;
     try {
       const targets = lockTargets(batch);
@@ -158,7 +155,7 @@ export class PgWriteBatcher {
   }
 
   /** Resolves what succeeded, queues deadlock victims for the next batch, rejects the rest. */
-  private settle(batch: readonly QueuedOp[], outcomes: readonly Outcome[]): void {
+  private settle(batch: readonly QueuedOp[], outcomes: readonly OpOutcome[]): void {
     const again: QueuedOp[] = [];
     batch.forEach((op, index) => {
       const outcome = outcomes[index] ?? { ok: false, error: new Error("operation was not run") };
@@ -209,11 +206,11 @@ export class PgWriteBatcher {
         for (const op of batch) op.reject(toStoreFailure(error));
         return;
       }
-      const outcomes: Outcome[] = [];
+      const outcomes: OpOutcome[] = [];
       let lost: unknown;
       for (const op of batch) {
         op.attempts++;
-        const outcome: Outcome = lost === undefined ? await attempt(() => op.work(client)) : { ok: false, error: lost };
+        const outcome: OpOutcome = lost === undefined ? await attempt(() => op.work(client)) : { ok: false, error: lost };
         if (!outcome.ok && isConnectionLost(outcome.error)) lost ??= outcome.error;
         outcomes.push(outcome);
       }
@@ -250,7 +247,7 @@ function lockTargets(batch: readonly QueuedOp[]): ThreadLockTargets | undefined 
   return { threadIds: [...threadIds], queuedTurnIds: [...queuedTurnIds] };
 }
 
-async function attempt(work: () => Promise<unknown>): Promise<Outcome> {
+async function attempt(work: () => Promise<unknown>): Promise<OpOutcome> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {

@@ -1,7 +1,10 @@
 import type {
   AppendQueuedTurnOptions,
+  ClaimHeadOptions,
   CreateThreadInput,
   QueuedTurnRecord,
+  QueueWriteOptions,
+  RequeueUnstartedOptions,
   QueuedTurnsPage,
   QueuedTurnsPageRequest,
   QueueChangeListener,
@@ -11,6 +14,7 @@ import type {
   ThreadLeaseRequest,
   ThreadRecord,
 } from "../queue-store.js";
+import { reportCommitted, VersionCapture } from "../committed-version.js";
 import { SqliteChangeFeed } from "./change-feed.js";
 import { loadMigrations, migrate } from "./migrate.js";
 import { openDatabase, type Db, type SqliteSynchronous } from "./open-database.js";
@@ -84,6 +88,8 @@ export class SqliteQueueStore implements QueueStore {
   private readonly ops: ReturnType<typeof prepareOps>;
   private readonly batcher: WriteBatcher;
   private readonly feed: SqliteChangeFeed;
+  /** The version the running write's bump produced (writes run one at a time, synchronously). */
+  private readonly capture = new VersionCapture();
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -93,7 +99,18 @@ export class SqliteQueueStore implements QueueStore {
     now: () => number,
   ) {
     this.feed = new SqliteChangeFeed(db, options.path, options.changePollIntervalMs ?? 250);
-    this.ops = prepareOps({ db, now, changes: this.feed });
+    const feed = this.feed;
+    const capture = this.capture;
+    this.ops = prepareOps({
+      db,
+      now,
+      changes: {
+        note(threadId, version) {
+          capture.note(version);
+          feed.note(threadId, version);
+        },
+      },
+    });
     this.batcher = new WriteBatcher(db, {
       onCommit: (batch) => {
         this.feed.committed();
@@ -129,7 +146,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord> {
-    return this.batcher.write(() => this.ops.append(threadId, turnStartParamsJson, options));
+    return this.versioned(() => this.ops.append(threadId, turnStartParamsJson, options), options);
   }
 
   listVisibleQueuedTurns(threadId: string): Promise<QueuedTurnRecord[]> {
@@ -140,12 +157,12 @@ export class SqliteQueueStore implements QueueStore {
     return this.batcher.read(() => this.ops.list.page(threadId, page));
   }
 
-  deleteQueuedTurn(threadId: string, queuedTurnId: string): Promise<boolean> {
-    return this.batcher.write(() => this.ops.delete(threadId, queuedTurnId));
+  deleteQueuedTurn(threadId: string, queuedTurnId: string, options?: QueueWriteOptions<boolean>): Promise<boolean> {
+    return this.versioned(() => this.ops.delete(threadId, queuedTurnId), options);
   }
 
-  reorderQueuedTurns(threadId: string, queuedTurnIds: readonly string[]): Promise<QueuedTurnRecord[]> {
-    return this.batcher.write(() => this.ops.reorder(threadId, queuedTurnIds));
+  reorderQueuedTurns(threadId: string, queuedTurnIds: readonly string[], options?: QueueWriteOptions<QueuedTurnRecord[]>): Promise<QueuedTurnRecord[]> {
+    return this.versioned(() => this.ops.reorder(threadId, queuedTurnIds), options);
   }
 
   readQueueSnapshot(threadId: string): Promise<QueueSnapshot> {
@@ -156,8 +173,8 @@ export class SqliteQueueStore implements QueueStore {
     return this.batcher.read(() => this.ops.versions.versions(threadIds));
   }
 
-  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string): Promise<QueuedTurnRecord | null> {
-    return this.batcher.write(() => this.ops.claimHead(threadId, leaseOwnerId));
+  claimHeadQueuedTurn(threadId: string, leaseOwnerId?: string, options?: ClaimHeadOptions): Promise<QueuedTurnRecord | null> {
+    return this.versioned(() => this.ops.claimHead(threadId, leaseOwnerId, options?.dispatchTurnId), options);
   }
 
   setDispatchTurnId(queuedTurnId: string, turnId: string): Promise<boolean> {
@@ -168,20 +185,20 @@ export class SqliteQueueStore implements QueueStore {
     return this.batcher.write(() => this.ops.removeDispatching(threadId, turnId));
   }
 
-  markQueuedTurnFailed(queuedTurnId: string, failureJson: string): Promise<boolean> {
-    return this.batcher.write(() => this.ops.markFailed(queuedTurnId, failureJson));
+  markQueuedTurnFailed(queuedTurnId: string, failureJson: string, options?: QueueWriteOptions<boolean>): Promise<boolean> {
+    return this.versioned(() => this.ops.markFailed(queuedTurnId, failureJson), options);
   }
 
-  recoverDispatchingQueuedTurns(threadId: string, failureJson: string): Promise<number> {
-    return this.batcher.write(() => this.ops.recoverDispatching(threadId, failureJson));
+  recoverDispatchingQueuedTurns(threadId: string, failureJson: string, options?: QueueWriteOptions<number>): Promise<number> {
+    return this.versioned(() => this.ops.recoverDispatching(threadId, failureJson), options);
   }
 
-  requeueUnstartedQueuedTurns(threadId: string): Promise<number> {
-    return this.batcher.write(() => this.ops.requeueUnstarted(threadId));
+  requeueUnstartedQueuedTurns(threadId: string, options?: RequeueUnstartedOptions): Promise<number> {
+    return this.versioned(() => this.ops.requeueUnstarted(threadId, options?.turnIds ?? []), options);
   }
 
-  acquireThreadLease(threadId: string, request: ThreadLeaseRequest): Promise<ThreadLeaseOutcome> {
-    return this.batcher.write(() => this.ops.leases.acquire(threadId, request));
+  acquireThreadLease(threadId: string, request: ThreadLeaseRequest, options?: QueueWriteOptions<ThreadLeaseOutcome>): Promise<ThreadLeaseOutcome> {
+    return this.versioned(() => this.ops.leases.acquire(threadId, request), options);
   }
 
   renewThreadLeases(ownerId: string, threadIds: readonly string[], ttlMs: number): Promise<string[]> {
@@ -196,14 +213,18 @@ export class SqliteQueueStore implements QueueStore {
     return this.feed.subscribe(listener);
   }
 
+  /** A write whose queue version bump (if any) is reported to `options.onCommitted` after COMMIT. */
+  private versioned<T>(work: () => T, options: QueueWriteOptions<T> | undefined): Promise<T> {
+    return this.batcher.write(() => this.capture.run(work)).then(reportCommitted(options));
+  }
+
   close(): Promise<void> {
-    // Synchronous up to here, so a call made after close() in the same tick is refused.
-    this.closing ??= new Promise<void>((resolve) => {
-      this.batcher.close();
+    // batcher.close() runs before the first await, so a call made after close() in the same tick is refused.
+    this.closing ??= (async () => {
+      await this.batcher.close();
       this.feed.close();
       this.db.close();
-      resolve();
-    });
+    })();
     return this.closing;
   }
 }

@@ -15,8 +15,8 @@ describe("WriteBatcher", () => {
     commits = [];
     batcher = new WriteBatcher(db, { onCommit: (batch) => commits.push(batch) });
   });
-  afterEach(() => {
-    batcher.close();
+  afterEach(async () => {
+    await batcher.close();
     db.close();
   });
 
@@ -74,8 +74,9 @@ describe("WriteBatcher", () => {
 
   it("runs accepted work on close and refuses work after it", async () => {
     const accepted = batcher.write(insert(1));
-    batcher.close();
+    const closed = batcher.close();
     await expect(accepted).resolves.toBe(1);
+    await closed;
     await expect(batcher.write(insert(2))).rejects.toMatchObject({ code: "closed" });
     expect(values()).toEqual([1]);
   });

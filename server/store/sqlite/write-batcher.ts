@@ -1,10 +1,11 @@
-import { QueueStoreError } from "../queue-store.js";
+import { BatchQueue, type CommittedBatch, type OpOutcome } from "../batch-queue.js";
 import type { Db } from "./open-database.js";
 
 /**
- * Group commit. Operations queued in the same tick run in ONE `BEGIN IMMEDIATE … COMMIT`, and
- * their promises settle only after that COMMIT, so an acknowledged write is a durable write
- * while N writers share one fsync instead of paying one each.
+ * Group commit on SQLite. Operations queued in the same tick form a batch (../batch-queue.ts)
+ * that runs in ONE `BEGIN IMMEDIATE … COMMIT`, and their promises settle only after that
+ * COMMIT, so an acknowledged write is a durable write while N writers share one fsync instead
+ * of paying one each.
  *
  * Each write runs inside its own SAVEPOINT: one op's failure (unknown thread, reorder mismatch)
  * rolls back that op alone and rejects only its promise. If the transaction itself is lost
@@ -15,12 +16,7 @@ import type { Db } from "./open-database.js";
  * alone needs no transaction.
  */
 
-export interface CommittedBatch {
-  /** Operations settled by this batch. */
-  ops: number;
-  /** Of which writes (the transaction's size). */
-  writes: number;
-}
+export type { CommittedBatch };
 
 export interface WriteBatcherOptions {
   /** Called after each COMMIT — for tests and benchmarks, never for correctness. */
@@ -40,13 +36,8 @@ interface QueuedOp {
   reject: (error: unknown) => void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 export class WriteBatcher {
-  private queue: QueuedOp[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
-  private closed = false;
-  private readonly maxBatchSize: number;
+  private readonly queue: BatchQueue<QueuedOp>;
   private readonly begin;
   private readonly commit;
   private readonly rollback;
@@ -58,10 +49,7 @@ export class WriteBatcher {
     private readonly db: Db,
     private readonly options: WriteBatcherOptions = {},
   ) {
-    this.maxBatchSize = options.maxBatchSize ?? 1024;
-    if (!Number.isSafeInteger(this.maxBatchSize) || this.maxBatchSize < 1) {
-      throw new RangeError(`maxBatchSize must be a positive integer, got ${this.maxBatchSize}`);
-    }
+    this.queue = new BatchQueue((batch) => this.runBatch(batch), options.maxBatchSize ?? 1024);
     this.begin = db.prepare("BEGIN IMMEDIATE");
     this.commit = db.prepare("COMMIT");
     this.rollback = db.prepare("ROLLBACK");
@@ -78,32 +66,18 @@ export class WriteBatcher {
     return this.enqueue("write", work);
   }
 
-  /** Runs everything already accepted, then refuses new work. */
-  close(): void {
-    this.closed = true;
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = null;
-    while (this.queue.length > 0) this.flush();
+  /** Refuses new work; resolves once everything already accepted has run. */
+  close(): Promise<void> {
+    return this.queue.close();
   }
 
   private enqueue<T>(kind: OpKind, work: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(new QueueStoreError("closed", "queue store is closed"));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ kind, work, resolve: resolve as (value: unknown) => void, reject });
-      // setImmediate runs after pending microtasks and I/O callbacks, so calls they make join this batch.
-      this.scheduled ??= setImmediate(() => this.flushAll());
     });
   }
 
-  private flushAll(): void {
-    this.scheduled = null;
-    this.flush();
-    if (this.queue.length > 0) this.scheduled = setImmediate(() => this.flushAll());
-  }
-
-  private flush(): void {
-    const batch = this.queue.splice(0, this.maxBatchSize);
-    if (batch.length === 0) return;
+  private runBatch(batch: readonly QueuedOp[]): void {
     const writes = batch.filter((op) => op.kind === "write").length;
     const { committed, outcomes } =
       writes === 0 ? { committed: false, outcomes: batch.map((op) => attempt(op.work)) } : this.runTransaction(batch);
@@ -116,8 +90,8 @@ export class WriteBatcher {
     });
   }
 
-  private runTransaction(batch: readonly QueuedOp[]): { committed: boolean; outcomes: Outcome[] } {
-    const outcomes: Outcome[] = [];
+  private runTransaction(batch: readonly QueuedOp[]): { committed: boolean; outcomes: OpOutcome[] } {
+    const outcomes: OpOutcome[] = [];
     try {
       this.begin.run();
       for (const op of batch) {
@@ -143,7 +117,7 @@ export class WriteBatcher {
   }
 }
 
-function attempt(work: () => unknown): Outcome {
+function attempt(work: () => unknown): OpOutcome {
   try {
     return { ok: true, value: work() };
   } catch (error) {

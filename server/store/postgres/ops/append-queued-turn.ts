@@ -1,10 +1,11 @@
 import { v7 as uuidv7 } from "uuid";
 import { QueueStoreError, QueueTooLargeError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
 import { positiveLimitOrNull } from "../../store-limits.js";
-import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, type QueuedTurnRow } from "../rows.js";
+import { QUEUED_TURN_COLUMNS } from "../columns.js";
+import { toQueuedTurnRecord, type QueuedTurnRow } from "../../rows.js";
 import { lockThread } from "./lock-thread.js";
 import { run, statement, withJsonInput, type OpContext } from "./op-context.js";
-import { QUEUE_CHANGED_CHANNEL, withQueueVersionBump } from "./queue-version.js";
+import { noteBumpedVersion, QUEUE_CHANGED_CHANNEL, withQueueVersionBump, type WithBumpedVersion } from "./queue-version.js";
 
 /**
  * Under the thread's lock, so MAX(queue_order) + 1 cannot be taken by another instance between
@@ -60,7 +61,7 @@ export async function appendQueuedTurn(
     throw new QueueStoreError("thread_not_found", `thread not found: ${threadId}`);
   }
   const { rows } = await withJsonInput("turn start params", () =>
-    run<QueuedTurnRow>(db, INSERT, [uuidv7(), threadId, turnStartParamsJson, maxRows, now(), QUEUE_CHANGED_CHANNEL, context.origin, maxBytes]),
+    run<WithBumpedVersion<QueuedTurnRow>>(db, INSERT, [uuidv7(), threadId, turnStartParamsJson, maxRows, now(), QUEUE_CHANGED_CHANNEL, context.origin, maxBytes]),
   );
   const row = rows[0];
   if (!row) {
@@ -70,5 +71,6 @@ export async function appendQueuedTurn(
     }
     throw new QueueStoreError("queue_full", `thread queue is full (${maxRows} queued turns): ${threadId}`);
   }
+  noteBumpedVersion(context, row);
   return toQueuedTurnRecord(row);
 }

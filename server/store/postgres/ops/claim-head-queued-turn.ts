@@ -1,9 +1,10 @@
 import type { QueuedTurnRecord } from "../../queue-store.js";
 import { sqlState } from "../errors.js";
-import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import { QUEUED_TURN_COLUMNS } from "../columns.js";
+import { toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../../rows.js";
 import { lockThread } from "./lock-thread.js";
 import { DB_NOW_MS, run, statement, type OpContext } from "./op-context.js";
-import { QUEUE_CHANGED_CHANNEL, withQueueVersionBump } from "./queue-version.js";
+import { noteBumpedVersion, QUEUE_CHANGED_CHANNEL, withQueueVersionBump, type WithBumpedVersion } from "./queue-version.js";
 
 /**
  * One UPDATE picks the head visible row and claims it only if that head is pending and nothing
@@ -11,13 +12,14 @@ import { QUEUE_CHANGED_CHANNEL, withQueueVersionBump } from "./queue-version.js"
  * which is what blocks the queue behind it. It runs under the thread's row lock, so claimers on
  * several instances take turns and each sees the previous one's claim: one winner.
  * With a lease owner ($3), the claim also requires that owner's unexpired lease (by the
- * database's clock), so an instance whose lease was taken over cannot claim any more.
+ * database's clock), so an instance whose lease was taken over cannot claim any more. A dispatch
+ * turn id ($6) is recorded by the same statement.
  */
 const CLAIM = statement(
   "claim_head_queued_turn",
   withQueueVersionBump(
     `UPDATE thread_queued_turns
-   SET state = 'dispatching', updated_at_ms = $2
+   SET state = 'dispatching', dispatch_turn_id = $6::text, updated_at_ms = $2
    WHERE queued_turn_id = (
        SELECT head.queued_turn_id
        FROM thread_queued_turns AS head
@@ -45,10 +47,13 @@ export async function claimHeadQueuedTurn(
   context: OpContext,
   threadId: string,
   leaseOwnerId: string | undefined,
+  dispatchTurnId: string | undefined,
 ): Promise<QueuedTurnRecord | null> {
   const { db, now } = context;
   if (!(await lockThread(db, threadId))) return null;
-  const row = (await run<QueuedTurnRow>(db, CLAIM, [threadId, now(), leaseOwnerId ?? null, QUEUE_CHANGED_CHANNEL, context.origin])).rows[0];
+  const values = [threadId, now(), leaseOwnerId ?? null, QUEUE_CHANGED_CHANNEL, context.origin, dispatchTurnId ?? null];
+  const row = (await run<WithBumpedVersion<QueuedTurnRow>>(db, CLAIM, values)).rows[0];
+  noteBumpedVersion(context, row);
   return row ? toQueuedTurnRecord(row) : null;
 }
 

@@ -1,5 +1,5 @@
 import { QueueStoreError, type CreateThreadInput, type ThreadRecord } from "../../queue-store.js";
-import { THREAD_COLUMNS, toThreadRecord, type ThreadRow } from "../rows.js";
+import { THREAD_COLUMNS, toThreadRecord, type ThreadRow } from "../../rows.js";
 import { run, statement, type OpContext } from "./op-context.js";
 
 // ON CONFLICT instead of catching the unique violation: an existing id is an answer, not an

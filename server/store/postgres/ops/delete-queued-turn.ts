@@ -1,4 +1,4 @@
-import { VISIBLE_STATES_SQL } from "../rows.js";
+import { VISIBLE_STATES_SQL } from "../../rows.js";
 import { lockThread } from "./lock-thread.js";
 import { run, statement, type OpContext } from "./op-context.js";
 import { bumpQueueVersion } from "./queue-version.js";

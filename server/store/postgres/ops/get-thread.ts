@@ -1,5 +1,5 @@
 import type { ThreadRecord } from "../../queue-store.js";
-import { THREAD_COLUMNS, toThreadRecord, type ThreadRow } from "../rows.js";
+import { THREAD_COLUMNS, toThreadRecord, type ThreadRow } from "../../rows.js";
 import { run, statement, type OpContext } from "./op-context.js";
 
 const SELECT = statement("get_thread", `SELECT ${THREAD_COLUMNS} FROM threads WHERE id = $1`);

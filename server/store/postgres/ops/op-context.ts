@@ -13,6 +13,8 @@ export interface OpContext {
   now: () => number;
   /** This store's id in change notifications, so that it can skip its own. */
   origin: string;
+  /** Where the op's queue version bump reports the version it produced (QueueWriteOptions). */
+  noteVersion?: (version: number) => void;
 }
 
 /** The database's clock in epoch milliseconds: every instance judges lease expiry by it. */

@@ -1,5 +1,5 @@
 import type { QueueSnapshot } from "../../queue-store.js";
-import { toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import { toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../../rows.js";
 import { run, statement, type OpContext } from "./op-context.js";
 
 /** The channel every store of a database notifies and listens on; payloads name the schema. */
@@ -20,14 +20,16 @@ const BUMP = statement(
    FROM bumped`,
 );
 
-export async function bumpQueueVersion({ db, origin }: OpContext, threadId: string): Promise<void> {
-  await run(db, BUMP, [threadId, QUEUE_CHANGED_CHANNEL, origin]);
+export async function bumpQueueVersion({ db, origin, noteVersion }: OpContext, threadId: string): Promise<void> {
+  const row = (await run<{ queue_version: number }>(db, BUMP, [threadId, QUEUE_CHANGED_CHANNEL, origin])).rows[0];
+  if (row) noteVersion?.(row.queue_version);
 }
 
 /**
  * The same bump inside a hot op's own statement (one round trip instead of two): `changed` is a
  * data-modifying CTE whose RETURNING rows mean "the queue changed"; the result keeps its
- * columns. `$channel` and `$origin` are the statement's parameters for the channel and origin.
+ * columns, plus `bumped_queue_version` (pass it to `noteBumpedVersion`). `$channel` and
+ * `$origin` are the statement's parameters for the channel and origin.
  */
 export function withQueueVersionBump(changeSql: string, threadIdParam: string, channelParam: string, originParam: string): string {
   return `WITH changed AS (${changeSql}),
@@ -36,8 +38,17 @@ export function withQueueVersionBump(changeSql: string, threadIdParam: string, c
      WHERE id = ${threadIdParam} AND EXISTS (SELECT 1 FROM changed)
      RETURNING id, queue_version
    )
-   SELECT changed.*, pg_notify(${channelParam}, json_build_array(current_schema(), ${originParam}::text, bumped.id, bumped.queue_version)::text) AS notified
+   SELECT changed.*, bumped.queue_version AS bumped_queue_version,
+          pg_notify(${channelParam}, json_build_array(current_schema(), ${originParam}::text, bumped.id, bumped.queue_version)::text) AS notified
    FROM changed CROSS JOIN bumped`;
+}
+
+/** A row of a `withQueueVersionBump` statement. */
+export type WithBumpedVersion<Row> = Row & { bumped_queue_version: number };
+
+/** Reports the version a `withQueueVersionBump` statement produced (its first row carries it). */
+export function noteBumpedVersion({ noteVersion }: OpContext, row: WithBumpedVersion<object> | undefined): void {
+  if (row) noteVersion?.(row.bumped_queue_version);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { QueueStoreError, REORDER_MISMATCH_MESSAGE, type QueuedTurnRecord } from "../../queue-store.js";
-import { VISIBLE_STATES_SQL } from "../rows.js";
+import { VISIBLE_STATES_SQL } from "../../rows.js";
 import { listVisibleQueuedTurns } from "./list-visible-queued-turns.js";
 import { lockThread } from "./lock-thread.js";
 import { run, statement, type OpContext } from "./op-context.js";

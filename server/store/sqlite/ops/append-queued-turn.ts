@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from "uuid";
 import { QueueStoreError, QueueTooLargeError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
 import { positiveLimitOrNull } from "../../store-limits.js";
-import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, type QueuedTurnRow } from "../rows.js";
+import { QUEUED_TURN_COLUMNS } from "../columns.js";
+import { toQueuedTurnRecord, type QueuedTurnRow } from "../../rows.js";
 import { isMalformedJsonError, sqliteErrorCode, type OpContext } from "./op-context.js";
 import { prepareBumpQueueVersion, type BumpQueueVersion } from "./queue-version.js";
 

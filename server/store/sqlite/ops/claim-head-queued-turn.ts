@@ -1,5 +1,6 @@
 import type { QueuedTurnRecord } from "../../queue-store.js";
-import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../rows.js";
+import { QUEUED_TURN_COLUMNS } from "../columns.js";
+import { toQueuedTurnRecord, VISIBLE_STATES_SQL, type QueuedTurnRow } from "../../rows.js";
 import type { OpContext } from "./op-context.js";
 import type { BumpQueueVersion } from "./queue-version.js";
 
@@ -9,15 +10,16 @@ import type { BumpQueueVersion } from "./queue-version.js";
  * IMMEDIATE), so between connections or processes exactly one claim wins; a failed head matches
  * the subquery but not `state = 'pending'`, which is what blocks the queue behind it.
  * With a lease owner, the same statement also requires that owner's unexpired lease, so an
- * instance whose lease was taken over cannot claim on stale beliefs.
+ * instance whose lease was taken over cannot claim on stale beliefs. A dispatch turn id given
+ * with the claim is recorded by the same statement.
  */
 export function prepareClaimHeadQueuedTurn(
   { db, now }: OpContext,
   bumpVersion: BumpQueueVersion,
-): (threadId: string, leaseOwnerId?: string) => QueuedTurnRecord | null {
-  const claim = db.prepare<{ threadId: string; owner: string | null; now: number }, QueuedTurnRow>(`
+): (threadId: string, leaseOwnerId?: string, dispatchTurnId?: string) => QueuedTurnRecord | null {
+  const claim = db.prepare<{ threadId: string; owner: string | null; turnId: string | null; now: number }, QueuedTurnRow>(`
     UPDATE thread_queued_turns
-    SET state = 'dispatching', updated_at_ms = @now
+    SET state = 'dispatching', dispatch_turn_id = @turnId, updated_at_ms = @now
     WHERE queued_turn_id = (
       SELECT head.queued_turn_id
       FROM thread_queued_turns AS head
@@ -37,8 +39,8 @@ export function prepareClaimHeadQueuedTurn(
       ))
     RETURNING ${QUEUED_TURN_COLUMNS}`);
 
-  return (threadId, leaseOwnerId) => {
-    const row = claim.get({ threadId, owner: leaseOwnerId ?? null, now: now() });
+  return (threadId, leaseOwnerId, dispatchTurnId) => {
+    const row = claim.get({ threadId, owner: leaseOwnerId ?? null, turnId: dispatchTurnId ?? null, now: now() });
     if (!row) return null;
     bumpVersion(threadId);
     return toQueuedTurnRecord(row);

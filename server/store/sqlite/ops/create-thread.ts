@@ -1,5 +1,5 @@
 import { QueueStoreError, type CreateThreadInput, type ThreadRecord } from "../../queue-store.js";
-import { THREAD_COLUMNS, toThreadRecord, type ThreadRow } from "../rows.js";
+import { THREAD_COLUMNS, toThreadRecord, type ThreadRow } from "../../rows.js";
 import { sqliteErrorCode, type OpContext } from "./op-context.js";
 
 interface Params {

@@ -1,4 +1,4 @@
-import { VISIBLE_STATES_SQL } from "../rows.js";
+import { VISIBLE_STATES_SQL } from "../../rows.js";
 import type { OpContext } from "./op-context.js";
 import type { BumpQueueVersion } from "./queue-version.js";
 

@@ -1,5 +1,5 @@
 import type { ThreadRecord } from "../../queue-store.js";
-import { THREAD_COLUMNS, toThreadRecord, type ThreadRow } from "../rows.js";
+import { THREAD_COLUMNS, toThreadRecord, type ThreadRow } from "../../rows.js";
 import type { OpContext } from "./op-context.js";
 
 export function prepareGetThread({ db }: OpContext): (threadId: string) => ThreadRecord | null {

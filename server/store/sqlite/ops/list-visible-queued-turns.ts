@@ -1,5 +1,6 @@
 import { QueueStoreError, type QueuedTurnRecord, type QueuedTurnsPage, type QueuedTurnsPageRequest } from "../../queue-store.js";
-import { QUEUED_TURN_COLUMNS, toQueuedTurnRecord, type QueuedTurnRow } from "../rows.js";
+import { QUEUED_TURN_COLUMNS } from "../columns.js";
+import { toQueuedTurnRecord, type QueuedTurnRow } from "../../rows.js";
 import { checkPageBudget, rowsThatFit, type SizedPosition } from "../../store-limits.js";
 import type { OpContext } from "./op-context.js";
 

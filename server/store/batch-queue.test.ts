@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isQueueStoreError } from "../queue-store.js";
+import { isQueueStoreError } from "./queue-store.js";
 import { BatchQueue } from "./batch-queue.js";
 
 interface Item {

@@ -1,20 +1,12 @@
-import type { QueuedTurnRecord, QueuedTurnState, ThreadRecord } from "../queue-store.js";
+import type { QueuedTurnRecord, QueuedTurnState, ThreadRecord } from "./queue-store.js";
 
 /**
- * Column lists and row mapping shared by the operations. Params and failures are stored as
- * SQLite JSONB (as upstream does) and read back as JSON text with json().
+ * Row shapes and their mapping to records, shared by every backend: each backend's driver
+ * returns integers as numbers and JSON columns as compact JSON text, under the column aliases
+ * below, so a row read from SQLite has exactly the shape of one read from PostgreSQL. Only
+ * the column list that produces those aliases is the backend's own (`QUEUED_TURN_COLUMNS` in
+ * sqlite/columns.ts and postgres/columns.ts: SQLite prints its JSONB with json()).
  */
-
-export const QUEUED_TURN_COLUMNS = `
-  queued_turn_id,
-  thread_id,
-  json(turn_start_params_jsonb) AS turn_start_params_json,
-  queue_order,
-  state,
-  dispatch_turn_id,
-  json(failure_jsonb) AS failure_json,
-  created_at_ms,
-  updated_at_ms`;
 
 /** The states a client sees; `dispatching` is internal. */
 export const VISIBLE_STATES_SQL = "('pending', 'failed')";

@@ -1,12 +1,25 @@
-import { QueueStoreError } from "../queue-store.js";
+import { QueueStoreError } from "./queue-store.js";
 
 /**
- * The backend-neutral half of group commit: which operations form a batch, and when it runs.
+ * The backend-neutral half of group commit, shared by both backends: which operations form a
+ * batch, and when it runs.
  * Items pushed in the same turn of the event loop form one batch (at most `maxBatchSize`, in
  * call order); batches run one at a time, and items pushed while one runs form the next. So
  * a burst of concurrent writers shares one transaction, and effects happen in call order.
- * Running a batch (the transaction, settling each item) is the backend's `runBatch`.
+ * Running a batch (the transaction, settling each item) is the backend's `runBatch`, which may
+ * be synchronous (better-sqlite3) or not (pg).
  */
+
+/** What a batch's commit reports to `onBatchCommit` observers (tests, benchmarks). */
+export interface CommittedBatch {
+  /** Operations settled by this batch. */
+  ops: number;
+  /** Of which writes (the transaction's size). */
+  writes: number;
+}
+
+/** One queued operation's result, as a batch runner records it before settling the promise. */
+export type OpOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export interface BatchItem {
   reject(error: unknown): void;
@@ -20,7 +33,7 @@ export class BatchQueue<Item extends BatchItem> {
   private whenIdle: (() => void)[] = [];
 
   constructor(
-    private readonly runBatch: (batch: Item[]) => Promise<void>,
+    private readonly runBatch: (batch: Item[]) => Promise<void> | void,
     private readonly maxBatchSize: number,
   ) {
     if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) {
