@@ -1,7 +1,9 @@
 import pg from "pg";
-import type { QueueChange } from "../queue-store.js";
+import { TURN_EVENT_METHODS, type QueueChange, type TurnEventMethod } from "../queue-store.js";
 import { LISTENING } from "../tell-listener.js";
+import { TURN_START_CHANNEL } from "./ops/forwarded-turn-starts.js";
 import { QUEUE_CHANGED_CHANNEL } from "./ops/queue-version.js";
+import { TURN_EVENT_CHANNEL } from "./ops/turn-events.js";
 
 export interface PgChangeListenerSettings {
   connectionString: string;
@@ -37,6 +39,8 @@ export class PgChangeListener {
   private current: { client: pg.Client; stop(): void } | undefined;
   private wakeSleeper: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  /** Turn events leave in arrival order, also when one has to be read from its table first. */
+  private turnEvents: Promise<void> = Promise.resolve();
   private listeningNow = false;
 
   constructor(private readonly settings: PgChangeListenerSettings) {}
@@ -107,9 +111,11 @@ export class PgChangeListener {
       const schema = (await client.query<{ schema: string | null }>("SELECT current_schema() AS schema")).rows[0]?.schema ?? null;
       client.on("notification", (message) => {
         if (message.channel === QUEUE_CHANGED_CHANNEL) this.handle(message.payload, schema);
+        else if (message.channel === TURN_EVENT_CHANNEL) this.handleTurnEvent(client, message.payload, schema);
+        else if (message.channel === TURN_START_CHANNEL) this.handleTurnStart(message.payload, schema);
       });
-      // The channel is a constant identifier; LISTEN takes no bind parameters.
-      await client.query(`LISTEN ${QUEUE_CHANGED_CHANNEL}`);
+      // The channels are constant identifiers; LISTEN takes no bind parameters.
+      await client.query(`LISTEN ${QUEUE_CHANGED_CHANNEL}; LISTEN ${TURN_EVENT_CHANNEL}; LISTEN ${TURN_START_CHANNEL}`);
       established = true;
       this.listeningNow = true;
       this.settings.onChange(first ? LISTENING : { type: "resync", reason: "reconnected to PostgreSQL" });
@@ -151,6 +157,39 @@ export class PgChangeListener {
     this.settings.onChange({ type: "changed", threadId, version });
   }
 
+  /** `schema\norigin\nthreadId\nmethod\n<params JSON | #event_seq>` (ops/turn-events.ts). */
+  private handleTurnEvent(client: pg.Client, payload: string | undefined, schema: string | null): void {
+    const fields = splitLines(payload ?? "", 5);
+    if (fields === undefined) return;
+    const [fromSchema, origin, threadId = "", method = "", body = ""] = fields;
+    if (fromSchema !== schema || origin === this.settings.origin || !TURN_EVENT_METHODS.has(method)) return;
+    const eventMethod = method as TurnEventMethod;
+    const stored = body.startsWith("#") ? Number(body.slice(1)) : undefined;
+    this.turnEvents = this.turnEvents.then(async () => {
+      let paramsJson = body;
+      if (stored !== undefined) {
+        try {
+          const row = (await client.query<{ params_json: string }>("SELECT params_json FROM thread_turn_events WHERE event_seq = $1", [stored])).rows[0];
+          if (row === undefined) return; // pruned: lost, as an event missed during an outage is
+          paramsJson = row.params_json;
+        } catch (error) {
+          this.settings.onError?.(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+      }
+      this.settings.onChange({ type: "turnEvent", threadId, method: eventMethod, paramsJson });
+    });
+  }
+
+  /** `schema\nforwarded\n<holderId>` or `schema\nanswered\n<requestId>` (ops/forwarded-turn-starts.ts). */
+  private handleTurnStart(payload: string | undefined, schema: string | null): void {
+    const fields = splitLines(payload ?? "", 3);
+    if (fields === undefined || fields[0] !== schema) return;
+    const [, kind, id = ""] = fields;
+    if (kind === "forwarded") this.settings.onChange({ type: "turnStartForwarded", holderId: id });
+    else if (kind === "answered") this.settings.onChange({ type: "turnStartAnswered", requestId: id });
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -161,4 +200,18 @@ export class PgChangeListener {
       };
     });
   }
+}
+
+/** The first `count - 1` lines and the rest of the text; undefined when there are fewer lines. */
+function splitLines(text: string, count: number): string[] | undefined {
+  const fields: string[] = [];
+  let from = 0;
+  for (let i = 0; i < count - 1; i += 1) {
+    const end = text.indexOf("\n", from);
+    if (end === -1) return undefined;
+    fields.push(text.slice(from, end));
+    from = end + 1;
+  }
+  fields.push(text.slice(from));
+  return fields;
 }

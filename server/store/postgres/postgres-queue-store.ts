@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { DEFAULT_DEDUPE_RETENTION_MS } from "../queue-store.js";
 import type {
+  AppendedQueuedTurn,
+  ForwardedTurnStart,
+  ForwardedTurnStartState,
+  TurnEvent,
   AppendQueuedTurnOptions,
   ClaimHeadOptions,
   CreateThreadInput,
@@ -36,6 +41,8 @@ import { setDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
 import { readQueueSnapshot, readQueueVersions } from "./ops/queue-version.js";
 import { acquireThreadLease, releaseThreadLeases, renewThreadLeases } from "./ops/thread-leases.js";
 import { requeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
+import { answerForwardedTurnStart, collectForwardedTurnStart, forwardTurnStart, takeForwardedTurnStarts } from "./ops/forwarded-turn-starts.js";
+import { publishTurnEvent } from "./ops/turn-events.js";
 import { createPool } from "./pool.js";
 import { PgWriteBatcher, type CommittedBatch, type ThreadLock } from "./write-batcher.js";
 
@@ -70,6 +77,8 @@ export interface PostgresQueueStoreOptions {
   listenBackoffMs?: number;
   /** Clock for created/updated timestamps. */
   now?: () => number;
+  /** How long the ids of dispatched rows are remembered for idempotent adds. Default 24 h. */
+  dedupeRetentionMs?: number;
 }
 
 export type { CommittedBatch };
@@ -128,7 +137,13 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   private context(db: Db, capture?: VersionCapture): OpContext {
-    return { db, now: this.now, origin: this.origin, noteVersion: capture && ((version) => capture.note(version)) };
+    return {
+      db,
+      now: this.now,
+      origin: this.origin,
+      noteVersion: capture && ((version) => capture.note(version)),
+      dedupeRetentionMs: this.options.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS,
+    };
   }
 
   /**
@@ -152,7 +167,7 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.read((db) => getThread(this.context(db), threadId));
   }
 
-  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord> {
+  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<AppendedQueuedTurn> {
     return this.versioned((context) => appendQueuedTurn(context, threadId, turnStartParamsJson, options), { threadId }, options);
   }
 
@@ -216,6 +231,26 @@ export class PostgresQueueStore implements QueueStore {
 
   releaseThreadLeases(ownerId: string, threadIds: readonly string[]): Promise<number> {
     return this.batcher.write((db) => releaseThreadLeases(this.context(db), ownerId, threadIds), { threadIds });
+  }
+
+  publishTurnEvent(event: TurnEvent): Promise<void> {
+    return this.batcher.write((db) => publishTurnEvent(this.context(db), event));
+  }
+
+  forwardTurnStart(request: ForwardedTurnStart): Promise<void> {
+    return this.batcher.write((db) => forwardTurnStart(this.context(db), request));
+  }
+
+  takeForwardedTurnStarts(holderId: string): Promise<ForwardedTurnStart[]> {
+    return this.batcher.write((db) => takeForwardedTurnStarts(this.context(db), holderId));
+  }
+
+  answerForwardedTurnStart(requestId: string, answerJson: string): Promise<boolean> {
+    return this.batcher.write((db) => answerForwardedTurnStart(this.context(db), requestId, answerJson));
+  }
+
+  collectForwardedTurnStart(requestId: string, withdraw: boolean): Promise<ForwardedTurnStartState> {
+    return this.batcher.write((db) => collectForwardedTurnStart(this.context(db), requestId, withdraw));
   }
 
   /**

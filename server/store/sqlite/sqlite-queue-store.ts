@@ -1,4 +1,10 @@
+import { randomUUID } from "node:crypto";
+import { DEFAULT_DEDUPE_RETENTION_MS } from "../queue-store.js";
 import type {
+  AppendedQueuedTurn,
+  ForwardedTurnStart,
+  ForwardedTurnStartState,
+  TurnEvent,
   AppendQueuedTurnOptions,
   ClaimHeadOptions,
   CreateThreadInput,
@@ -33,6 +39,8 @@ import { prepareSetDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
 import { prepareBumpQueueVersion, prepareQueueVersionReads } from "./ops/queue-version.js";
 import { prepareThreadLeaseOps } from "./ops/thread-leases.js";
 import { prepareRequeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
+import { prepareForwardedTurnStartOps } from "./ops/forwarded-turn-starts.js";
+import { preparePublishTurnEvent } from "./ops/turn-events.js";
 import { WriteBatcher, type CommittedBatch } from "./write-batcher.js";
 
 export interface SqliteQueueStoreOptions {
@@ -53,11 +61,13 @@ export interface SqliteQueueStoreOptions {
    * file (`PRAGMA data_version`), reported as a `resync`. Default 250; 0 turns it off.
    */
   changePollIntervalMs?: number;
+  /** How long the ids of dispatched rows are remembered for idempotent adds. Default 24 h. */
+  dedupeRetentionMs?: number;
 }
 
 export type { CommittedBatch };
 
-function prepareOps(context: OpContext) {
+function prepareOps(context: OpContext, origin: string) {
   const list = prepareListVisibleQueuedTurns(context);
   const bump = prepareBumpQueueVersion(context);
   const recoverDispatching = prepareRecoverDispatchingQueuedTurns(context, bump);
@@ -76,6 +86,8 @@ function prepareOps(context: OpContext) {
     recoverDispatching,
     requeueUnstarted: prepareRequeueUnstartedQueuedTurns(context, bump),
     leases: prepareThreadLeaseOps(context, recoverDispatching),
+    publishTurnEvent: preparePublishTurnEvent(context, origin),
+    forwarded: prepareForwardedTurnStartOps(context),
   };
 }
 
@@ -98,7 +110,8 @@ export class SqliteQueueStore implements QueueStore {
     options: SqliteQueueStoreOptions,
     now: () => number,
   ) {
-    this.feed = new SqliteChangeFeed(db, options.path, options.changePollIntervalMs ?? 250);
+    const origin = randomUUID();
+    this.feed = new SqliteChangeFeed(db, options.path, options.changePollIntervalMs ?? 250, origin);
     const feed = this.feed;
     const capture = this.capture;
     this.ops = prepareOps({
@@ -110,7 +123,8 @@ export class SqliteQueueStore implements QueueStore {
           feed.note(threadId, version);
         },
       },
-    });
+      dedupeRetentionMs: options.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS,
+    }, origin);
     this.batcher = new WriteBatcher(db, {
       onCommit: (batch) => {
         this.feed.committed();
@@ -145,7 +159,7 @@ export class SqliteQueueStore implements QueueStore {
     return this.batcher.read(() => this.ops.getThread(threadId));
   }
 
-  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord> {
+  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<AppendedQueuedTurn> {
     return this.versioned(() => this.ops.append(threadId, turnStartParamsJson, options), options);
   }
 
@@ -211,6 +225,28 @@ export class SqliteQueueStore implements QueueStore {
 
   subscribeQueueChanges(listener: QueueChangeListener): () => void {
     return this.feed.subscribe(listener);
+  }
+
+  publishTurnEvent(event: TurnEvent): Promise<void> {
+    return this.batcher.write(() => this.ops.publishTurnEvent(event));
+  }
+
+  forwardTurnStart(request: ForwardedTurnStart): Promise<void> {
+    return this.batcher.write(() => this.ops.forwarded.forward(request));
+  }
+
+  /** A read first: the poll asks on every change of the file, and mostly nothing waits. */
+  async takeForwardedTurnStarts(holderId: string): Promise<ForwardedTurnStart[]> {
+    if (!(await this.batcher.read(() => this.ops.forwarded.anyFor(holderId)))) return [];
+    return this.batcher.write(() => this.ops.forwarded.take(holderId));
+  }
+
+  answerForwardedTurnStart(requestId: string, answerJson: string): Promise<boolean> {
+    return this.batcher.write(() => this.ops.forwarded.answer(requestId, answerJson));
+  }
+
+  collectForwardedTurnStart(requestId: string, withdraw: boolean): Promise<ForwardedTurnStartState> {
+    return this.batcher.write(() => this.ops.forwarded.collect(requestId, withdraw));
   }
 
   /** A write whose queue version bump (if any) is reported to `options.onCommitted` after COMMIT. */
