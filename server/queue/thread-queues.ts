@@ -142,10 +142,19 @@ export class ThreadQueues implements TurnLifecycleListener {
    * so that "idle" means idle everywhere.
    */
   async allowDirectTurn(thread: LoadedThread): Promise<void> {
-    if (thread.ephemeral) return;
-    if (!(await this.recordOf(thread).acquireLease())) {
+    if ((await this.directTurnHolder(thread)) !== null) {
       throw new QueueError("active_elsewhere", `thread ${thread.id} is active on another server instance; start its turns there`);
     }
+  }
+
+  /**
+   * Where a direct turn of the thread must run: null here (this instance holds the lease, or
+   * took it), else the lease holder's owner id (a forwarded turn/start goes there).
+   */
+  async directTurnHolder(thread: LoadedThread): Promise<string | null> {
+    if (thread.ephemeral) return null;
+    const record = this.recordOf(thread);
+    return (await record.acquireLease()) ? null : (record.holderId ?? "");
   }
 
   /** Whether a claim, dispatch or read of this thread is under way here (it must stay loaded). */

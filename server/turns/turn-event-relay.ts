@@ -1,0 +1,45 @@
+/**
+ * Turn events across instances (docs/scaling-out.md): `turn/started`, `turn/completed` and
+ * `error` of a thread's turns happen on the instance that runs the turn, while the thread's
+ * subscribers may be connected to any instance. The relay hands every local turn event of a
+ * persisted thread to the store's change feed (`publishTurnEvent`) and delivers the events the
+ * feed brings from other instances to this instance's subscribers, as the same JSON text.
+ *
+ * At most once, in order: the feed delivers each event once, in the order its instance
+ * published it; an event published while the database is unreachable, or sent while this
+ * instance's feed was reconnecting, is lost (logged) and never sent twice.
+ */
+import type { Logger } from "../logger.js";
+import { isQueueStoreError, type QueueChange, type QueueStore, type TurnEvent } from "../store/queue-store.js";
+import { PreparedNotification } from "../threads/prepared-notification.js";
+import type { ThreadRegistry } from "../threads/thread-registry.js";
+
+export interface TurnEventSink {
+  /** A turn event this instance sent to its own subscribers. */
+  published(event: TurnEvent): void;
+}
+
+export class TurnEventRelay implements TurnEventSink {
+  constructor(
+    private readonly store: QueueStore,
+    private readonly registry: ThreadRegistry,
+    private readonly logger: Logger,
+    /** Off: events stay with the instance that runs the turn (`--turn-event-fan-out off`). */
+    private readonly enabled: boolean,
+  ) {}
+
+  published(event: TurnEvent): void {
+    if (!this.enabled) return;
+    this.store.publishTurnEvent(event).catch((error: unknown) => {
+      if (isQueueStoreError(error, "closed")) return;
+      this.logger.warn(`${event.method} of thread ${event.threadId} did not reach the other instances`, error);
+    });
+  }
+
+  /** The change feed: an event of a turn another instance runs. */
+  onChange(change: QueueChange): void {
+    if (change.type !== "turnEvent" || !this.enabled) return;
+    const { threadId, method, paramsJson } = change;
+    this.registry.notifyPrepared(threadId, new PreparedNotification(method, () => paramsJson));
+  }
+}
