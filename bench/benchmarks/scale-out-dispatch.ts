@@ -6,6 +6,12 @@
  * share) and times from the first resume to the last turn/completed. The figure is the
  * 3-instance rate; the baseline, measured interleaved in the same run, the 1-instance rate.
  *
+ * The turn-event fan-out (issue 14: every instance publishes its turns' events through the
+ * database and hears the others') is measured the same way: 3 instances with
+ * `--turn-event-fan-out off`, interleaved with the rest, against the default (on). Its cost per
+ * dispatched turn is the ratio of the time per turn (the inverse of turns/s) and of the CPU
+ * (servers + PostgreSQL) per turn, on over off; the target is at most 1.10.
+ *
  * On a 2-core machine the instances and PostgreSQL share the cores, so the ratio says what a
  * second machine would not: the CPU figures (core-seconds per 1,000 turns for the server
  * processes, for PostgreSQL, and the wall time's share of two cores) and the write
@@ -44,16 +50,25 @@ export const scaleOutDispatch: Benchmark = {
       const threads = await createPersistedThreads(url, THREADS, schema.serverArgs);
       const one: DispatchRun[] = [];
       const three: DispatchRun[] = [];
+      const threeWithoutFanOut: DispatchRun[] = [];
+      const configurations = [
+        { label: "1 instance", instances: 1, fanOut: true, runs: one },
+        { label: "3 instances", instances: 3, fanOut: true, runs: three },
+        { label: "3 instances, fan-out off", instances: 3, fanOut: false, runs: threeWithoutFanOut },
+      ];
       for (let i = 0; i < warmup + runs; i++) {
-        // Alternate which goes first, as samplePairs does, so neither always inherits the other's leftovers.
-        for (const instances of i % 2 === 0 ? [1, 3] : [3, 1]) {
-          const run = await dispatchRun(schema, threads, instances);
-          log(`${i < warmup ? "warm-up" : `run ${i - warmup + 1}`}, ${instances} instance(s): ${run.turnsPerSecond.toFixed(0)} turns/s, ` +
+        // Rotate which goes first, as samplePairs alternates, so none always inherits another's leftovers.
+        for (let k = 0; k < configurations.length; k++) {
+          const configuration = configurations[(i + k) % configurations.length] as (typeof configurations)[number];
+          const run = await dispatchRun(schema, threads, configuration.instances, configuration.fanOut);
+          log(`${i < warmup ? "warm-up" : `run ${i - warmup + 1}`}, ${configuration.label}: ${run.turnsPerSecond.toFixed(0)} turns/s, ` +
             `server ${run.serverCpu.toFixed(2)} + postgres ${run.postgresCpu.toFixed(2)} core-s/1k turns, ${(run.coreShare * 100).toFixed(0)}% of 2 cores, ` +
             `${run.transactions.toFixed(0)} write transactions/1k turns`);
-          if (i >= warmup) (instances === 1 ? one : three).push(run);
+          if (i >= warmup) configuration.runs.push(run);
         }
       }
+      const msPerTurn = (list: DispatchRun[]) => list.map((run) => 1000 / run.turnsPerSecond);
+      const cpuPerTurn = (list: DispatchRun[]) => list.map((run) => run.serverCpu + run.postgresCpu);
       const pick = (list: DispatchRun[], key: keyof DispatchRun) => list.map((run) => run[key]);
       return {
         results: [
@@ -71,6 +86,21 @@ export const scaleOutDispatch: Benchmark = {
           figure({ name: "scale-out-dispatch/3-instance-postgres-cpu", unit: "core-s/1k turns", samples: pick(three, "postgresCpu") }),
           figure({ name: "scale-out-dispatch/3-instance-core-share", unit: "of 2 cores", samples: pick(three, "coreShare") }),
           figure({ name: "scale-out-dispatch/3-instance-transactions", unit: "txns/1k turns", samples: pick(three, "transactions") }),
+          figure({
+            name: "scale-out-dispatch/fan-out-time-per-turn",
+            unit: "ms/turn",
+            samples: msPerTurn(three),
+            baseline: { name: "3 instances with --turn-event-fan-out off, same run (interleaved)", samples: msPerTurn(threeWithoutFanOut) },
+            target: { of: "ratio", op: "<=", limit: 1.1 },
+          }),
+          figure({
+            name: "scale-out-dispatch/fan-out-cpu-per-turn",
+            unit: "core-s/1k turns",
+            samples: cpuPerTurn(three),
+            baseline: { name: "3 instances with --turn-event-fan-out off, same run (interleaved)", samples: cpuPerTurn(threeWithoutFanOut) },
+            target: { of: "ratio", op: "<=", limit: 1.1 },
+          }),
+          figure({ name: "scale-out-dispatch/3-instance-fan-out-off-transactions", unit: "txns/1k turns", samples: pick(threeWithoutFanOut, "transactions") }),
         ],
       };
     } finally {
@@ -79,7 +109,7 @@ export const scaleOutDispatch: Benchmark = {
   },
 };
 
-async function dispatchRun(schema: BenchSchema, threads: readonly string[], instances: number): Promise<DispatchRun> {
+async function dispatchRun(schema: BenchSchema, threads: readonly string[], instances: number, fanOut: boolean): Promise<DispatchRun> {
   // Queue the turns through a server that does not load the threads: nothing dispatches yet.
   const filler = await connectServer(schema.url, schema.serverArgs);
   try {
@@ -90,7 +120,7 @@ async function dispatchRun(schema: BenchSchema, threads: readonly string[], inst
   const servers: ServerConnection[] = [];
   try {
     for (let i = 0; i < instances; i++) {
-      servers.push(await connectServer(schema.url, [...schema.serverArgs, "--turn-delay-ms", "0"], { optOut: ["thread/queue/changed", "turn/started"] }));
+      servers.push(await connectServer(schema.url, [...schema.serverArgs, "--turn-delay-ms", "0", "--turn-event-fan-out", fanOut ? "on" : "off"], { optOut: ["thread/queue/changed", "turn/started"] }));
     }
     let completed = 0;
     let done!: () => void;

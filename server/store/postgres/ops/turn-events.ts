@@ -19,7 +19,11 @@ export function turnEventPayload(origin: string, event: TurnEvent): string {
   return `\n${origin}\n${event.threadId}\n${event.method}\n${event.paramsJson}`;
 }
 
-const NOTIFY = statement("publish_turn_event", "SELECT pg_notify($1, current_schema() || $2)");
+/**
+ * Several events in one statement, one round trip: unnest yields the payloads in array order and
+ * each row's pg_notify runs as it is produced, so they are queued (and delivered) in that order.
+ */
+const NOTIFY = statement("publish_turn_events", "SELECT pg_notify($1, current_schema() || payload) FROM unnest($2::text[]) AS payload");
 
 /** Stored, then named in the notification; events past the retention go in the same statement. */
 const STORE = statement(
@@ -33,13 +37,28 @@ const STORE = statement(
    SELECT pg_notify($1, current_schema() || $8 || stored.event_seq::text) FROM stored`,
 );
 
-export async function publishTurnEvent(context: OpContext, event: TurnEvent): Promise<void> {
-  const payload = turnEventPayload(context.origin, event);
-  if (Buffer.byteLength(payload) <= MAX_INLINE_EVENT_BYTES) {
-    await run(context.db, NOTIFY, [TURN_EVENT_CHANNEL, payload]);
-    return;
+/**
+ * Publishes events in the order given: runs of small ones as one statement, each large one
+ * stored and named by its own (so the order holds across both kinds).
+ */
+export async function publishTurnEvents(context: OpContext, events: readonly TurnEvent[]): Promise<void> {
+  let inline: string[] = [];
+  const flush = async (): Promise<void> => {
+    if (inline.length === 0) return;
+    const payloads = inline;
+    inline = [];
+    await run(context.db, NOTIFY, [TURN_EVENT_CHANNEL, payloads]);
+  };
+  for (const event of events) {
+    const payload = turnEventPayload(context.origin, event);
+    if (Buffer.byteLength(payload) <= MAX_INLINE_EVENT_BYTES) {
+      inline.push(payload);
+      continue;
+    }
+    await flush();
+    const now = context.now();
+    const header = turnEventPayload(context.origin, { ...event, paramsJson: "#" });
+    await run(context.db, STORE, [TURN_EVENT_CHANNEL, event.threadId, context.origin, event.method, event.paramsJson, now, now - TURN_EVENT_RETENTION_MS, header]);
   }
-  const now = context.now();
-  const header = turnEventPayload(context.origin, { ...event, paramsJson: "#" });
-  await run(context.db, STORE, [TURN_EVENT_CHANNEL, event.threadId, context.origin, event.method, event.paramsJson, now, now - TURN_EVENT_RETENTION_MS, header]);
+  await flush();
 }
