@@ -32,7 +32,9 @@ export class TurnEventRelay implements TurnEventSink {
     if (!this.enabled) return;
     this.store.publishTurnEvent(event).catch((error: unknown) => {
       if (isQueueStoreError(error, "closed")) return;
-      this.logger.warn(`${event.method} of thread ${event.threadId} did not reach the other instances`, error);
+      // While the database is unreachable every event would say so; the store logs the outage.
+      if (isQueueStoreError(error, "unavailable")) this.logger.debug(`${event.method} of thread ${event.threadId} did not reach the other instances: ${(error as Error).message}`);
+      else this.logger.warn(`${event.method} of thread ${event.threadId} did not reach the other instances`, error);
     });
   }
 

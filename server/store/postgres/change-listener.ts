@@ -1,9 +1,10 @@
 import pg from "pg";
-import { TURN_EVENT_METHODS, type QueueChange, type TurnEventMethod } from "../queue-store.js";
+import { TURN_EVENT_METHODS, type QueueChange, type TurnEvent, type TurnEventMethod } from "../queue-store.js";
+import { StoreUnavailableError, toStoreFailure } from "./errors.js";
 import { LISTENING } from "../tell-listener.js";
 import { TURN_START_CHANNEL } from "./ops/forwarded-turn-starts.js";
 import { QUEUE_CHANGED_CHANNEL } from "./ops/queue-version.js";
-import { TURN_EVENT_CHANNEL } from "./ops/turn-events.js";
+import { publishTurnEvents, TURN_EVENT_CHANNEL } from "./ops/turn-events.js";
 
 export interface PgChangeListenerSettings {
   connectionString: string;
@@ -23,6 +24,8 @@ export interface PgChangeListenerSettings {
    */
   heartbeatMs?: number;
   onChange(change: QueueChange): void;
+  /** Clock for stored (oversized) turn events. */
+  now: () => number;
   /** A lost or refused connection (it is retried); for logging. */
   onError?(error: Error): void;
 }
@@ -41,6 +44,9 @@ export class PgChangeListener {
   private running: Promise<void> | undefined;
   /** Turn events leave in arrival order, also when one has to be read from its table first. */
   private turnEvents: Promise<void> = Promise.resolve();
+  /** Turn events to publish, in order; what comes while one statement is in flight goes in the next. */
+  private outbox: Array<{ event: TurnEvent; resolve(): void; reject(error: unknown): void }> = [];
+  private sending = false;
   private listeningNow = false;
 
   constructor(private readonly settings: PgChangeListenerSettings) {}
@@ -93,7 +99,10 @@ export class PgChangeListener {
       connectionTimeoutMillis: this.settings.connectionTimeoutMs,
       query_timeout: heartbeatMs,
       keepAlive: true,
-      ...(this.settings.schema === undefined ? {} : { options: `-c search_path=${this.settings.schema}` }),
+      // Turn events are published on this connection (`publish`), each NOTIFY its own
+      // transaction: without waiting for the WAL flush, its commit holds PostgreSQL's
+      // notification lock only briefly (events are at most once; a crash may lose them anyway).
+      options: [...(this.settings.schema === undefined ? [] : [`-c search_path=${this.settings.schema}`]), "-c synchronous_commit=off"].join(" "),
     });
     let stop!: () => void;
     const lost = new Promise<void>((resolve) => {
@@ -155,6 +164,42 @@ export class PgChangeListener {
     if (fromSchema !== schema || origin === this.settings.origin) return;
     if (typeof threadId !== "string" || typeof version !== "number") return;
     this.settings.onChange({ type: "changed", threadId, version });
+  }
+
+  /**
+   * Publishes a turn event on this connection, outside the store's batch transactions: the
+   * NOTIFY of an event then never makes a batch wait on PostgreSQL's notification lock (commits
+   * that notify take turns; a batch with only a dispatch's removal would otherwise notify too).
+   * Events sent while one statement is in flight go together in the next, in order. Rejects
+   * (the event is lost: at most once) while the connection is down.
+   */
+  publish(event: TurnEvent): Promise<void> {
+    const client = this.current?.client;
+    if (!this.listeningNow || client === undefined) {
+      return Promise.reject(new StoreUnavailableError(new Error("the LISTEN connection is not established")));
+    }
+    return new Promise((resolve, reject) => {
+      this.outbox.push({ event, resolve, reject });
+      if (!this.sending) void this.sendOutbox(client);
+    });
+  }
+
+  private async sendOutbox(client: pg.Client): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.outbox.length > 0) {
+        const batch = this.outbox.splice(0);
+        try {
+          await publishTurnEvents({ db: client, now: this.settings.now, origin: this.settings.origin }, batch.map((entry) => entry.event));
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          const failure = toStoreFailure(error);
+          for (const entry of batch) entry.reject(failure);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 
   /** `schema\norigin\nthreadId\nmethod\n<params JSON | #event_seq>` (ops/turn-events.ts). */

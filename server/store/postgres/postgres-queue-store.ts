@@ -24,7 +24,7 @@ import type {
 import { LISTENING, tellListener } from "../tell-listener.js";
 import { reportCommitted, VersionCapture } from "../committed-version.js";
 import { PgChangeListener } from "./change-listener.js";
-import { toStoreFailure } from "./errors.js";
+import { StoreUnavailableError, toStoreFailure } from "./errors.js";
 import { loadPostgresMigrations, migrate } from "./migrate.js";
 import { appendQueuedTurn } from "./ops/append-queued-turn.js";
 import { claimHeadQueuedTurn, lostClaimAsNull } from "./ops/claim-head-queued-turn.js";
@@ -42,7 +42,6 @@ import { readQueueSnapshot, readQueueVersions } from "./ops/queue-version.js";
 import { acquireThreadLease, releaseThreadLeases, renewThreadLeases } from "./ops/thread-leases.js";
 import { requeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
 import { answerForwardedTurnStart, collectForwardedTurnStart, forwardTurnStart, takeForwardedTurnStarts } from "./ops/forwarded-turn-starts.js";
-import { publishTurnEvents } from "./ops/turn-events.js";
 import { createPool } from "./pool.js";
 import { PgWriteBatcher, type CommittedBatch, type ThreadLock } from "./write-batcher.js";
 
@@ -96,9 +95,6 @@ export class PostgresQueueStore implements QueueStore {
   /** Names this store in its change notifications, so that it does not hear its own. */
   private readonly origin = randomUUID();
   private readonly listeners = new Set<QueueChangeListener>();
-  /** Turn events waiting for the op that publishes them (`eventsPublished`). */
-  private unpublishedEvents: TurnEvent[] = [];
-  private eventsPublished: Promise<void> | undefined;
   private changeListener: PgChangeListener | undefined;
 
   private constructor(
@@ -236,34 +232,9 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.write((db) => releaseThreadLeases(this.context(db), ownerId, threadIds), { threadIds });
   }
 
-  /**
-   * Events published until the next batch runs share one op and one statement (ops/turn-events.ts):
-   * usually in the batch of the claim or removal the same turn caused, so fan-out adds neither a
-   * transaction nor a round trip per event. A batch that is rolled back and run again publishes
-   * the same events again (they were never committed).
-   */
+  /** On the LISTEN connection, outside the batches (see PgChangeListener.publish); unavailable without one. */
   publishTurnEvent(event: TurnEvent): Promise<void> {
-    this.unpublishedEvents.push(event);
-    if (this.eventsPublished === undefined) {
-      let events: TurnEvent[] | undefined;
-      const published = this.batcher.write((db) => {
-        if (events === undefined) {
-          events = this.unpublishedEvents;
-          this.unpublishedEvents = [];
-          this.eventsPublished = undefined;
-        }
-        return publishTurnEvents(this.context(db), events);
-      });
-      // Refused before it ran (an outage at BEGIN, the store closing): the events waiting for it
-      // share its failure and are dropped with it — at most once — and the next event starts afresh.
-      void published.catch(() => {
-        if (this.eventsPublished !== published) return;
-        this.eventsPublished = undefined;
-        this.unpublishedEvents = [];
-      });
-      this.eventsPublished = published;
-    }
-    return this.eventsPublished;
+    return this.changeListener?.publish(event) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
   }
 
   forwardTurnStart(request: ForwardedTurnStart): Promise<void> {
@@ -301,6 +272,7 @@ export class PostgresQueueStore implements QueueStore {
         applicationName: `${this.options.applicationName ?? "thread-queue-store"} (listen)`,
         connectionTimeoutMs: this.options.connectionTimeoutMs ?? 5_000,
         origin: this.origin,
+        now: this.now,
         initialBackoffMs: this.options.listenBackoffMs,
         onChange: (change) => {
           for (const each of this.listeners) tellListener(each, change);
