@@ -115,6 +115,24 @@ describeWithPostgresServer("clients behind a load balancer: three instances on o
     expect(turnEvents(two(), threadId)).toEqual([]);
   });
 
+  it("a turn/start forwarded to a holder that died is withdrawn and runs on the sender once the lease expired", async () => {
+    // Two more instances with a short lease: the holder is killed with the request on its way.
+    const holder = await set.start(["--turn-delay-ms", "5", "--lease-ttl-ms", "1000"]);
+    const sender = await set.start(["--turn-delay-ms", "5", "--lease-ttl-ms", "1000"]);
+    const [onHolder, onSender] = [await holder.connect(), await sender.connect()];
+    const threadId = await startThread(onHolder);
+    await onSender.client.request("thread/resume", { threadId });
+    await onSender.next("thread/queue/changed", (p) => p.threadId === threadId);
+    await holder.server.kill();
+    const { turn } = await onSender.client.request("turn/start", textTurn(threadId, "outlived its holder"));
+    const done = await onSender.next("turn/completed", (p) => p.turn.id === turn.id);
+    expect(agentText(done.turn)).toBe("outlived its holder");
+    expect(await set.leaseHolder(threadId)).toBe(sender);
+    expect(await set.query("SELECT request_id FROM thread_turn_requests WHERE thread_id = $1", [threadId])).toEqual([]);
+    await onSender.settle();
+    expect(turnEvents(onSender, threadId)).toEqual(serialRun([turn.id]));
+  });
+
   describeIdempotency();
 
   function describeIdempotency(): void {
