@@ -100,8 +100,7 @@ export class ThreadQueue {
   /** Turn ids recorded by claims whose outcome is unknown (the store failed during COMMIT). */
   private readonly uncertainTurnIds: string[] = [];
   private acquiring: Promise<boolean> | undefined;
-  /** The instance holding the thread's lease, as the last refused acquisition named it. */
-  holderId: string | null = null;
+  private lastHolderId: string | null = null;
   /** Shutdown or unload asked for: `stopped` as soon as no claim or dispatch is under way. */
   private stopRequested = false;
   /** Nothing is dispatched before the thread's start or resume has been answered (`open`). */
@@ -218,7 +217,7 @@ export class ThreadQueue {
       .acquire(this.id, { onCommitted: (version) => this.committed(version, { type: "unknown" }) })
       .then((outcome) => {
         const { logger } = this.deps;
-        this.holderId = outcome.acquired ? null : outcome.ownerId;
+        this.lastHolderId = outcome.acquired ? null : outcome.ownerId;
         if (!outcome.acquired) logger.info(`thread ${this.id}: dispatched by instance ${outcome.ownerId}; following it here`);
         else if (outcome.previousOwnerId !== null) logger.info(`thread ${this.id}: took the lease over from ${outcome.previousOwnerId} (${outcome.how})`);
         if (outcome.acquired && outcome.recovered > 0) logger.info(`thread ${this.id}: ${outcome.recovered} interrupted queued turn(s) marked failed`);
@@ -226,6 +225,11 @@ export class ThreadQueue {
       })
       .finally(() => (this.acquiring = undefined));
     return this.acquiring;
+  }
+
+  /** The instance holding the thread's lease, as the last refused acquisition named it; null when it was this one. */
+  get holderId(): string | null {
+    return this.lastHolderId;
   }
 
   // ── Dispatch ───────────────────────────────────────────────────────────────────────────
