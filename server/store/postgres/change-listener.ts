@@ -26,9 +26,14 @@ export interface PgChangeListenerSettings {
   onChange(change: QueueChange): void;
   /** Clock for stored (oversized) turn events. */
   now: () => number;
+  /** How long published turn events are gathered into one statement. Default PUBLISH_GATHER_MS. */
+  publishGatherMs?: number;
   /** A lost or refused connection (it is retried); for logging. */
   onError?(error: Error): void;
 }
+
+/** Turn events published within this many milliseconds share one NOTIFY statement. */
+export const PUBLISH_GATHER_MS = 10;
 
 /**
  * The dedicated LISTEN connection of a PostgreSQL store (a pooled connection cannot LISTEN: it
@@ -180,12 +185,15 @@ export class PgChangeListener {
     }
     return new Promise((resolve, reject) => {
       this.outbox.push({ event, resolve, reject });
-      if (!this.sending) void this.sendOutbox(client);
+      if (this.sending) return;
+      // A short gather: the events of the next moments go in the same statement and transaction,
+      // so every listening backend is woken once for them, not once per event.
+      this.sending = true;
+      setTimeout(() => void this.sendOutbox(client), this.settings.publishGatherMs ?? PUBLISH_GATHER_MS);
     });
   }
 
   private async sendOutbox(client: pg.Client): Promise<void> {
-    this.sending = true;
     try {
       while (this.outbox.length > 0) {
         const batch = this.outbox.splice(0);
