@@ -291,6 +291,11 @@ export class ThreadQueues implements TurnLifecycleListener {
       this.records.get(change.threadId)?.heard(change.version);
       return;
     }
+    if (change.type === "followersAsked") {
+      const record = this.records.get(change.threadId);
+      if (record !== undefined && !this.leases.holds(record.id)) this.track(record.announceFollowing());
+      return;
+    }
     if (change.type !== "resync") return;
     this.init.logger.debug(`re-reading loaded queues: ${change.reason}`);
     this.track(this.resync());

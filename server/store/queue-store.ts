@@ -239,7 +239,11 @@ export type QueueChange =
   /** Forwarded turn/starts wait for `holderId` (`takeForwardedTurnStarts`). */
   | { type: "turnStartForwarded"; holderId: string }
   /** A forwarded turn/start was answered (`collectForwardedTurnStart`). */
-  | { type: "turnStartAnswered"; requestId: string };
+  | { type: "turnStartAnswered"; requestId: string }
+  /** Another instance follows the thread for `validForMs` from now (`announceFollowing`). */
+  | { type: "following"; threadId: string; validForMs: number }
+  /** The thread's new lease holder asks its followers to announce themselves now (`askFollowers`). */
+  | { type: "followersAsked"; threadId: string };
 
 export type QueueChangeListener = (change: QueueChange) => void;
 
@@ -348,6 +352,19 @@ export interface QueueStore {
    * Resolves once committed; a failure loses the event (it is never retried: at most once).
    */
   publishTurnEvent(event: TurnEvent): Promise<void>;
+
+  /**
+   * Whether this backend tells the instances which threads others follow (`announceFollowing`,
+   * `following` changes), so that a holder publishes a thread's turn events only while someone
+   * elsewhere follows it. Without (SQLite, memory), every event of a persisted thread is published.
+   */
+  readonly announcesFollowers: boolean;
+
+  /** Tells the other instances that this one follows `threadIds` for `validForMs` (at most once). */
+  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void>;
+
+  /** Asks the instances following `threadIds` to announce it now (a new lease holder; at most once). */
+  askFollowers(threadIds: readonly string[]): Promise<void>;
 
   /** Stores a turn/start for the thread's lease holder and tells it (`turnStartForwarded`). */
   forwardTurnStart(request: ForwardedTurnStart): Promise<void>;

@@ -2,12 +2,13 @@
  * The turn-event relay between two instances on one (in-memory) database: the events of a turn
  * run on one reach the other's subscribers — `error` before `turn/completed`, each once, as the
  * same JSON text — and never come back to the instance that ran it; an ephemeral thread's stay
- * home, and so does everything with the fan-out off.
+ * home, and so does everything with the fan-out off. Where the store announces followers
+ * (PostgreSQL), a thread's events are published only while another instance follows it.
  */
 import { describe, expect, it } from "vitest";
 import type { ServerNotifications } from "../../generated/protocol/methods.js";
 import { MemoryDatabase, MemoryQueueStore } from "../store/memory/memory-queue-store.js";
-import type { QueueStore } from "../store/queue-store.js";
+import type { QueueStore, TurnEvent } from "../store/queue-store.js";
 import type { LoadedThread, NotificationSubscriber } from "../threads/loaded-thread.js";
 import type { PreparedNotification } from "../threads/prepared-notification.js";
 import { ThreadRegistry } from "../threads/thread-registry.js";
@@ -94,5 +95,27 @@ describe("TurnEventRelay", () => {
     await settle();
     expect(off.subscriber.lines).toHaveLength(3);
     expect(other.subscriber.lines).toEqual([]);
+  });
+
+  it("where the store announces followers, publishes a thread's events only while another instance follows it", async () => {
+    let clock = 1_000;
+    const published: TurnEvent[] = [];
+    const store = {
+      announcesFollowers: true,
+      publishTurnEvent: async (event: TurnEvent) => {
+        published.push(event);
+      },
+    } as unknown as QueueStore;
+    const relay = new TurnEventRelay(store, new ThreadRegistry(), silentLogger, true, () => clock);
+    const event: TurnEvent = { threadId: T, method: "turn/started", paramsJson: "{}" };
+    relay.published(event);
+    expect(published).toEqual([]);
+    relay.onChange({ type: "following", threadId: T, validForMs: 500 });
+    relay.published(event);
+    relay.published({ ...event, threadId: "another thread" });
+    expect(published).toEqual([event]);
+    clock += 500;
+    relay.published(event);
+    expect(published).toEqual([event]);
   });
 });

@@ -20,16 +20,30 @@ export interface TurnEventSink {
 }
 
 export class TurnEventRelay implements TurnEventSink {
+  /** Thread id → until when another instance follows it (stores that announce followers). */
+  private readonly followedUntil = new Map<string, number>();
+
   constructor(
     private readonly store: QueueStore,
     private readonly registry: ThreadRegistry,
     private readonly logger: Logger,
     /** Off: events stay with the instance that runs the turn (`--turn-event-fan-out off`). */
     private readonly enabled: boolean,
+    private readonly now: () => number = Date.now,
   ) {}
 
+  /** Whether another instance may have subscribers for the thread (always, where followers are not announced). */
+  private followedElsewhere(threadId: string): boolean {
+    if (!this.store.announcesFollowers) return true;
+    const until = this.followedUntil.get(threadId);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.followedUntil.delete(threadId);
+    return false;
+  }
+
   published(event: TurnEvent): void {
-    if (!this.enabled) return;
+    if (!this.enabled || !this.followedElsewhere(event.threadId)) return;
     this.store.publishTurnEvent(event).catch((error: unknown) => {
       if (isQueueStoreError(error, "closed")) return;
       // While the database is unreachable every event would say so; the store logs the outage.
@@ -38,8 +52,13 @@ export class TurnEventRelay implements TurnEventSink {
     });
   }
 
-  /** The change feed: an event of a turn another instance runs. */
+  /** The change feed: an event of a turn another instance runs, or who follows which thread. */
   onChange(change: QueueChange): void {
+    if (change.type === "following") {
+      const until = this.now() + change.validForMs;
+      if ((this.followedUntil.get(change.threadId) ?? 0) < until) this.followedUntil.set(change.threadId, until);
+      return;
+    }
     if (change.type !== "turnEvent" || !this.enabled) return;
     const { threadId, method, paramsJson } = change;
     this.registry.notifyPrepared(threadId, new PreparedNotification(method, () => paramsJson));

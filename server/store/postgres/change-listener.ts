@@ -234,13 +234,46 @@ export class PgChangeListener {
     });
   }
 
-  /** `schema\nforwarded\n<holderId>` or `schema\nanswered\n<requestId>` (ops/forwarded-turn-starts.ts). */
+  /**
+   * `schema\nforwarded\n<holderId>`, `schema\nanswered\n<requestId>` (ops/forwarded-turn-starts.ts)
+   * or `schema\nfollowing\n<validForMs>\n<threadId>` (`announceFollowing`; this store's own too:
+   * a holder skips nothing on hearing itself, it only learns that someone follows).
+   */
   private handleTurnStart(payload: string | undefined, schema: string | null): void {
     const fields = splitLines(payload ?? "", 3);
     if (fields === undefined || fields[0] !== schema) return;
     const [, kind, id = ""] = fields;
     if (kind === "forwarded") this.settings.onChange({ type: "turnStartForwarded", holderId: id });
     else if (kind === "answered") this.settings.onChange({ type: "turnStartAnswered", requestId: id });
+    else if (kind === "asking") this.settings.onChange({ type: "followersAsked", threadId: id });
+    else if (kind === "following") {
+      const [validFor = "", threadId = ""] = splitLines(id, 2) ?? [];
+      const validForMs = Number(validFor);
+      if (threadId !== "" && Number.isSafeInteger(validForMs) && validForMs > 0) this.settings.onChange({ type: "following", threadId, validForMs });
+    }
+  }
+
+  /** One NOTIFY per thread, in one statement and transaction (asynchronous commit, as events). */
+  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void> {
+    return this.notifyPerThread(`\nfollowing\n${validForMs}\n`, threadIds);
+  }
+
+  askFollowers(threadIds: readonly string[]): Promise<void> {
+    return this.notifyPerThread("\nasking\n", threadIds);
+  }
+
+  private async notifyPerThread(prefix: string, threadIds: readonly string[]): Promise<void> {
+    const client = this.current?.client;
+    if (!this.listeningNow || client === undefined) throw new StoreUnavailableError(new Error("the LISTEN connection is not established"));
+    try {
+      await client.query({
+        name: "thread_queue_notify_per_thread",
+        text: "SELECT pg_notify($1, current_schema() || $2 || thread_id) FROM unnest($3::text[]) AS thread_id",
+        values: [TURN_START_CHANNEL, prefix, [...threadIds]],
+      });
+    } catch (error) {
+      throw toStoreFailure(error);
+    }
   }
 
   private sleep(ms: number): Promise<void> {

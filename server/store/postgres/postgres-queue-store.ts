@@ -232,6 +232,19 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.write((db) => releaseThreadLeases(this.context(db), ownerId, threadIds), { threadIds });
   }
 
+  readonly announcesFollowers = true;
+
+  /** On the LISTEN connection, like turn events; unavailable without one. */
+  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void> {
+    if (threadIds.length === 0) return Promise.resolve();
+    return this.changeListener?.announceFollowing(threadIds, validForMs) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
+  }
+
+  askFollowers(threadIds: readonly string[]): Promise<void> {
+    if (threadIds.length === 0) return Promise.resolve();
+    return this.changeListener?.askFollowers(threadIds) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
+  }
+
   /** On the LISTEN connection, outside the batches (see PgChangeListener.publish); unavailable without one. */
   publishTurnEvent(event: TurnEvent): Promise<void> {
     return this.changeListener?.publish(event) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));

@@ -227,6 +227,17 @@ export class SqliteQueueStore implements QueueStore {
     return this.feed.subscribe(listener);
   }
 
+  /** Every event is published here: nothing to announce. */
+  readonly announcesFollowers = false;
+
+  announceFollowing(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  askFollowers(): Promise<void> {
+    return Promise.resolve();
+  }
+
   publishTurnEvent(event: TurnEvent): Promise<void> {
     return this.batcher.write(() => this.ops.publishTurnEvent(event));
   }
