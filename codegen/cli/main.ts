@@ -174,8 +174,11 @@ async function completeIndex(file: string, label: string, model: ProtocolModel, 
 async function defaultToolkit(options: CliOptions): Promise<Toolkit> {
   const { emittersWith, scaffoldEmitterFor } = await import("../emit/index.js");
   const { emitValidatorsInWorker } = await import("../emit/validators/index.js");
-  // ajv's compile runs in a worker thread while the other emitters print TypeScript.
-  const emitters = emittersWith({ defaultedParams: options.defaultedParams }).map((emit) => (emit === emitValidatorsInWorker.replaces ? emitValidatorsInWorker : emit));
+  const { emitDocsCheckedInWorker } = await import("../emit/docs/index.js");
+  // ajv's compile runs in a worker thread while the other emitters print TypeScript; the
+  // docs' examples are checked there, by the validators it compiled.
+  const inWorker: readonly DeferredEmitter[] = [emitValidatorsInWorker, emitDocsCheckedInWorker];
+  const emitters = emittersWith({ defaultedParams: options.defaultedParams }).map((emit) => inWorker.find((deferred) => deferred.replaces === emit) ?? emit);
   return { emitters, scaffoldEmitter: scaffoldEmitterFor };
 }
 
