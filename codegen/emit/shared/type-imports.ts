@@ -23,9 +23,19 @@ export function namespaceDir(namespace: readonly string[]): string {
 
 /** The ESM specifier for `toFile` (a `.ts` output path) as written in a file in `fromDir`. */
 export function moduleSpecifier(fromDir: string, toFile: string): string {
-  const relative = posix.relative(fromDir, toFile).replace(/\.ts$/, ".js");
-  return relative.startsWith("../") ? relative : `./${relative}`;
+  // Remembered: posix.relative resolves both paths against the working directory, and a large
+  // protocol asks for the same few thousand pairs tens of thousands of times.
+  const key = `${fromDir}\n${toFile}`;
+  let specifier = specifiers.get(key);
+  if (specifier === undefined) {
+    const relative = posix.relative(fromDir, toFile).replace(/\.ts$/, ".js");
+    specifier = relative.startsWith("../") ? relative : `./${relative}`;
+    specifiers.set(key, specifier);
+  }
+  return specifier;
 }
+
+const specifiers = new Map<string, string>();
 
 export interface TypeImport {
   readonly id: TypeId;
