@@ -15,7 +15,8 @@ import { SchemaInputError } from "../../errors.js";
 import { loadProtocol } from "../../load/index.js";
 import type { GeneratedFile, MethodSpec, ProtocolModel } from "../../model/model.js";
 import { modelOf, namedType } from "../types/test-support.js";
-import { emitDocs, emitDocsCheckedInWorker } from "./index.js";
+import { emitDocs } from "./index.js";
+import { emitDocsInWorker } from "./in-worker.js";
 import { brokenLinks } from "./link-check.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -74,11 +75,11 @@ describe("the site of schema/", () => {
     expect(emitDocs(model)).toEqual(files);
   });
 
-  it("is the same site when the CLI checks the examples in the validators' compile worker", async () => {
+  it("is the same site when the CLI builds it in its worker thread, examples checked by the compile worker", async () => {
     // Another model object, so the worker compiles it afresh (sessions are per model).
     const reloaded = await loadProtocol("schema", { cwd: repoRoot });
     if (!reloaded.ok) throw new Error(JSON.stringify(reloaded.errors));
-    expect(await emitDocsCheckedInWorker.start(reloaded.model)).toEqual(files);
+    expect(await emitDocsInWorker.start(reloaded.model)).toEqual(files);
   });
 
   it("resolves every relative link and asset of every page, and loads nothing from the network", () => {
@@ -207,12 +208,12 @@ describe("hand-built models", () => {
     expect(checkPage).toMatch(/No example: the example built from the schema does not pass its validator \(\/code must match pattern/);
   });
 
-  it("says the same, and refuses the same example, when the examples are checked in the compile worker", async () => {
+  it("says the same, and refuses the same example, when built in its worker thread", async () => {
     const pattern = [namedType("v2/Code", { type: "object", properties: { code: { type: "string", pattern: "^[0-9]{4}$" } }, required: ["code"] })];
     const built = { ...modelOf(pattern), methods: [method({ method: "code/check", params: "v2/Code" })] };
-    expect(await emitDocsCheckedInWorker.start(built)).toEqual(emitDocs(built));
+    expect(await emitDocsInWorker.start(built)).toEqual(emitDocs(built));
     const failing = modelOf([namedType("v2/Thing", { type: "object", properties: { n: { type: "integer", format: "uint32", minimum: 0 } }, examples: [{ n: 1 }, { n: -1 }] })]);
-    const thrown = await emitDocsCheckedInWorker.start(failing).catch((error: unknown) => error);
+    const thrown = await emitDocsInWorker.start(failing).catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(SchemaInputError);
     expect((thrown as SchemaInputError).errors.map((error) => error.pointer)).toEqual(["/examples/1"]);
   });

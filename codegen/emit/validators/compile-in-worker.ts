@@ -9,18 +9,20 @@
 import type { Worker } from "node:worker_threads";
 import type { ProtocolModel } from "../../model/model.js";
 import type { CheckProblems, ValueCheck } from "./ajv-compile.js";
-import { compiledFrom, planValidators, type CompiledValidators } from "./compile.js";
+import type { CompiledValidators, ValidatorsPlan } from "./compile.js";
 import { takeCompileWorker } from "./compile-worker-handle.js";
 import type { WorkerAnswer, WorkerRequest } from "./compile-worker.js";
+import { standaloneRequest } from "./request.js";
 
 /** One worker per model: the compile, then any number of checks, answered in order. */
 class CompileSession {
   private readonly worker: Worker;
   private readonly waiting: { resolve: (answer: WorkerAnswer) => void; reject: (error: Error) => void }[] = [];
+  /** The names and formats, checked (before the worker answers). */
+  readonly planned: Promise<ValidatorsPlan>;
   readonly compiled: Promise<CompiledValidators>;
 
   constructor(model: ProtocolModel) {
-    const plan = planValidators(model);
     this.worker = takeCompileWorker();
     this.worker.on("message", (answer: WorkerAnswer) => {
       this.waiting.shift()?.resolve(answer);
@@ -28,10 +30,18 @@ class CompileSession {
     });
     this.worker.on("error", (error) => this.failAll(error));
     this.worker.on("exit", (code) => this.failAll(new Error(`the validators' compile worker exited with code ${code} before answering`)));
-    this.compiled = this.ask({ kind: "compile", request: plan.request }).then((answer) => {
+    // The request goes out before the names are checked (request.ts); the check's error, if
+    // any, is the one reported, whatever the worker answers.
+    const compiled = this.ask({ kind: "compile", request: standaloneRequest(model) });
+    compiled.catch(() => undefined);
+    const planned = import("./compile.js").then(({ planValidators }) => planValidators(model));
+    this.planned = planned;
+    this.compiled = (async () => {
+      const plan = await planned;
+      const answer = await compiled;
       if (answer.kind !== "compile") throw new Error(`the compile worker answered a ${answer.kind} request to a compile`);
-      return compiledFrom(plan, answer);
-    });
+      return (await import("./compile.js")).compiledFrom(plan, answer);
+    })();
   }
 
   async check(checks: readonly ValueCheck[]): Promise<CheckProblems[]> {
@@ -68,6 +78,11 @@ function sessionFor(model: ProtocolModel): CompileSession {
 
 export async function compileValidatorsInWorker(model: ProtocolModel): Promise<CompiledValidators> {
   return sessionFor(model).compiled;
+}
+
+/** The checked plan of the compile compileValidatorsInWorker answers (starting it if nothing has yet). */
+export async function planOfCompileInWorker(model: ProtocolModel): Promise<ValidatorsPlan> {
+  return sessionFor(model).planned;
 }
 
 /**

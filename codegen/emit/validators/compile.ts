@@ -12,6 +12,7 @@ import { InvalidNameError } from "../shared/name-error.js";
 import type { Ajv } from "ajv";
 import { checkValues, compileStandalone, createValidationAjv, type CheckProblems, type StandaloneRequest, type StandaloneResult, type ValueCheck } from "./ajv-compile.js";
 import { assertTypeNames, ModuleNames, standaloneExportName } from "./names.js";
+import { standaloneRequest } from "./request.js";
 import { usedFormats } from "./used-formats.js";
 
 export { BUNDLE_ID, bundleSchema, FORMATS_BINDING, VALIDATION_OPTIONS, type CheckProblems, type ValueCheck } from "./ajv-compile.js";
@@ -34,23 +35,29 @@ export interface ValidatorsPlan {
 export function planValidators(model: ProtocolModel): ValidatorsPlan {
   const formats = resolveFormats(model);
   const names = new ModuleNames("validators/standalone.ts");
-  const exports = model.types.map((type, typeIndex) => {
+  for (const type of model.types) {
     assertTypeNames(type);
-    return { exportName: names.claim(standaloneExportName(type), `type "${type.id}"`), typeIndex };
-  });
-  return { request: { types: model.types, exports, formats: formats.map((format) => format.name) }, formats };
+    names.claim(standaloneExportName(type), `type "${type.id}"`);
+  }
+  return { request: standaloneRequest(model), formats };
+}
+
+/** A type and the name of its export in standalone.ts. */
+export interface PlannedExport {
+  readonly type: NamedType;
+  readonly exportName: string;
+}
+
+export function plannedExports(plan: ValidatorsPlan): PlannedExport[] {
+  const { types, exports } = plan.request;
+  return exports.map(({ exportName, typeIndex }) => ({ type: types[typeIndex] as NamedType, exportName }));
 }
 
 /** The plan and what ajv made of it, as the emitter's modules use them. */
 export function compiledFrom(plan: ValidatorsPlan, result: StandaloneResult): CompiledValidators {
-  const { types, exports } = plan.request;
   return {
     source: result.source,
-    exports: exports.map(({ exportName, typeIndex }, index) => ({
-      type: types[typeIndex] as NamedType,
-      exportName,
-      functionName: result.functionNames[index] ?? "",
-    })),
+    exports: plannedExports(plan).map((planned, index) => ({ ...planned, functionName: result.functionNames[index] ?? "" })),
     formats: plan.formats,
   };
 }
