@@ -8,6 +8,7 @@ import { parentPort } from "node:worker_threads";
 import { SchemaInputError, type SchemaError } from "../../errors.js";
 import type { GeneratedFile, ProtocolModel } from "../../model/model.js";
 import type { CheckProblems, ValueCheck } from "../validators/ajv-compile.js";
+import { loadGraphviz } from "./diagrams.js";
 import { startSite } from "./site-files.js";
 
 /** From the main thread: the model to document, then the answer to the worker's one check request. */
@@ -41,6 +42,7 @@ port.once("message", (request: DocsWorkerRequest) => {
   void (async () => {
     try {
       if (request.kind !== "emit") throw new Error(`expected the model first, got a ${request.kind} message`);
+      if ((request.model.diagrams ?? []).length > 0) await loadGraphviz();
       const site = startSite(request.model);
       post({ kind: "files", files: site.finish(await checked(site.examples)) });
     } catch (error) {

@@ -6,7 +6,11 @@
  */
 import type { Emitter } from "../../model/model.js";
 import { checkValuesInProcess } from "../validators/compile.js";
+import { loadGraphviz } from "./diagrams.js";
 import { startSite } from "./site-files.js";
+
+// emitDocs is synchronous; Graphviz can only be loaded asynchronously.
+await loadGraphviz();
 
 /** The site, its examples checked in-process by an ajv with the generated validators' options. */
 export const emitDocs: Emitter = (model) => {

@@ -37,6 +37,27 @@ export function moduleSpecifier(fromDir: string, toFile: string): string {
 
 const specifiers = new Map<string, string>();
 
+/**
+ * moduleSpecifier for a type's module, remembered per folder and type id (the same id strings
+ * every time, so no path is built or hashed again): planTypeImports asks for every referenced
+ * type of every generated file.
+ */
+function typeModuleSpecifier(fromDir: string, type: NamedType): string {
+  let byType = typeSpecifiers.get(fromDir);
+  if (byType === undefined) {
+    byType = new Map();
+    typeSpecifiers.set(fromDir, byType);
+  }
+  let specifier = byType.get(type.id);
+  if (specifier === undefined) {
+    specifier = moduleSpecifier(fromDir, typeFilePath(type));
+    byType.set(type.id, specifier);
+  }
+  return specifier;
+}
+
+const typeSpecifiers = new Map<string, Map<TypeId, string>>();
+
 export interface TypeImport {
   readonly id: TypeId;
   /** The exported name in the type's module. */
@@ -69,7 +90,7 @@ export function planTypeImports(
         id: type.id,
         name: type.name,
         localName: clashes ? `${prefix}_${type.name}` : type.name,
-        specifier: moduleSpecifier(fromDir, typeFilePath(type)),
+        specifier: typeModuleSpecifier(fromDir, type),
       };
     })
     .sort((a, b) => compareCodeUnits(a.specifier, b.specifier));
