@@ -109,6 +109,9 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     const count = cause.errors.length;
     io.stderr(`codegen: ${count} schema error${count === 1 ? "" : "s"} found while generating; nothing was written.\n`);
     return ExitCode.inputError;
+  } finally {
+    // The compile worker holds every compiled type; the docs worker ends with its answer.
+    if (toolkit === undefined) (await import("../emit/validators/compile-in-worker.js")).closeCompileWorker(model);
   }
   const outDir = path.resolve(io.cwd, options.out);
   const outLabel = displayPath(outDir, io.cwd);

@@ -17,6 +17,7 @@ import type { GeneratedFile, MethodSpec, ProtocolModel } from "../../model/model
 import { modelOf, namedType } from "../types/test-support.js";
 import { emitDocs } from "./index.js";
 import { emitDocsInWorker } from "./in-worker.js";
+import { closeCompileWorker } from "../validators/compile-in-worker.js";
 import { brokenLinks } from "./link-check.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -79,7 +80,11 @@ describe("the site of schema/", () => {
     // Another model object, so the worker compiles it afresh (sessions are per model).
     const reloaded = await loadProtocol("schema", { cwd: repoRoot });
     if (!reloaded.ok) throw new Error(JSON.stringify(reloaded.errors));
-    expect(await emitDocsInWorker.start(reloaded.model)).toEqual(files);
+    try {
+      expect(await emitDocsInWorker.start(reloaded.model)).toEqual(files);
+    } finally {
+      closeCompileWorker(reloaded.model);
+    }
   });
 
   it("resolves every relative link and asset of every page, and loads nothing from the network", () => {
@@ -212,8 +217,10 @@ describe("hand-built models", () => {
     const pattern = [namedType("v2/Code", { type: "object", properties: { code: { type: "string", pattern: "^[0-9]{4}$" } }, required: ["code"] })];
     const built = { ...modelOf(pattern), methods: [method({ method: "code/check", params: "v2/Code" })] };
     expect(await emitDocsInWorker.start(built)).toEqual(emitDocs(built));
+    closeCompileWorker(built);
     const failing = modelOf([namedType("v2/Thing", { type: "object", properties: { n: { type: "integer", format: "uint32", minimum: 0 } }, examples: [{ n: 1 }, { n: -1 }] })]);
     const thrown = await emitDocsInWorker.start(failing).catch((error: unknown) => error);
+    closeCompileWorker(failing);
     expect(thrown).toBeInstanceOf(SchemaInputError);
     expect((thrown as SchemaInputError).errors.map((error) => error.pointer)).toEqual(["/examples/1"]);
   });

@@ -18,6 +18,7 @@ import { standaloneRequest } from "./request.js";
 class CompileSession {
   private readonly worker: Worker;
   private readonly waiting: { resolve: (answer: WorkerAnswer) => void; reject: (error: Error) => void }[] = [];
+  private closed = false;
   /** The names and formats, checked (before the worker answers). */
   readonly planned: Promise<ValidatorsPlan>;
   readonly compiled: Promise<CompiledValidators>;
@@ -51,6 +52,7 @@ class CompileSession {
   }
 
   private async ask(request: WorkerRequest): Promise<Exclude<WorkerAnswer, { ok: false }>> {
+    if (this.closed) throw new Error(`the validators' compile worker was closed before a ${request.kind} request`);
     const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.worker.ref();
@@ -58,6 +60,16 @@ class CompileSession {
     });
     if (!answer.ok) throw new Error(`ajv's ${request.kind} (in its worker thread) failed: ${answer.message}`);
     return answer;
+  }
+
+  /**
+   * Ends the worker (it holds every compiled type): a process that runs codegen more than once
+   * (tests, embedders) must not keep one per run. Later asks fail instead of compiling again.
+   */
+  close(): void {
+    this.closed = true;
+    this.failAll(new Error("the validators' compile worker was closed"));
+    void this.worker.terminate();
   }
 
   private failAll(error: Error): void {
@@ -74,6 +86,11 @@ function sessionFor(model: ProtocolModel): CompileSession {
     sessions.set(model, session);
   }
   return session;
+}
+
+/** Ends the model's compile worker, if it has one; see CompileSession.close. */
+export function closeCompileWorker(model: ProtocolModel): void {
+  sessions.get(model)?.close();
 }
 
 export async function compileValidatorsInWorker(model: ProtocolModel): Promise<CompiledValidators> {
