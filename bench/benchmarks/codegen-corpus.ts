@@ -1,6 +1,6 @@
 /**
  * codegen-corpus: whole-process wall time of the project's codegen (types, validators, protocol,
- * server, client, runtime, bundle: 697 files) on the upstream corpus bundle, run as the
+ * server, client, runtime, bundle, docs site: 1,551 files) on the upstream corpus bundle, run as the
  * installed `thread-queue-codegen` bin runs it (the codegen package's compiled JavaScript under
  * plain node; built once, untimed), into an empty folder each time. Baseline: the
  * json-schema-to-typescript 16 CLI (plain node) compiling the same bundle to one types file

@@ -69,8 +69,11 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
       return ExitCode.ok;
     }
   }
-  // The validators' compile worker starts now, so its start-up overlaps loading the schema.
-  if (toolkit === undefined && options.scaffold === undefined) (await import("../emit/validators/compile-worker-handle.js")).prestartCompileWorker();
+  // The worker threads start now, so their start-up overlaps loading the schema.
+  if (toolkit === undefined && options.scaffold === undefined) {
+    (await import("../emit/validators/compile-worker-handle.js")).prestartCompileWorker();
+    (await import("../emit/docs/in-worker-handle.js")).prestartDocsWorker();
+  }
   const { loadProtocol } = await import("../load/index.js");
   const loaded = await loadProtocol(options.schema, { cwd: io.cwd, ...(options.registry === undefined ? {} : { registry: options.registry }) });
   if (!loaded.ok) {
@@ -80,9 +83,9 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     return ExitCode.inputError;
   }
   for (const warning of loaded.warnings) io.stderr(`warning: ${formatSchemaError(warning)}\n`);
-  const kit = toolkit ?? (await defaultToolkit(options));
   // Messages name paths as the user gave them; headers name them from the project folder.
   const model = modelForHeaders(loaded.model, options, io.cwd);
+  const kit = toolkit ?? (await defaultToolkit(options, model));
   const sourceLabel = loaded.model.sourceLabel;
 
   if (options.scaffold !== undefined) {
@@ -106,6 +109,9 @@ async function run(argv: readonly string[], io: CliIo, toolkit: Toolkit | undefi
     const count = cause.errors.length;
     io.stderr(`codegen: ${count} schema error${count === 1 ? "" : "s"} found while generating; nothing was written.\n`);
     return ExitCode.inputError;
+  } finally {
+    // The compile worker holds every compiled type; the docs worker ends with its answer.
+    if (toolkit === undefined) (await import("../emit/validators/compile-in-worker.js")).closeCompileWorker(model);
   }
   const outDir = path.resolve(io.cwd, options.out);
   const outLabel = displayPath(outDir, io.cwd);
@@ -171,12 +177,20 @@ async function completeIndex(file: string, label: string, model: ProtocolModel, 
 }
 
 // Imported on demand so `--help` and schema errors do not pay for loading every emitter.
-async function defaultToolkit(options: CliOptions): Promise<Toolkit> {
-  const { emittersWith, scaffoldEmitterFor } = await import("../emit/index.js");
+// ajv's compile and the docs site run in worker threads while the other emitters print
+// TypeScript here (the site's examples are checked by the validators the compile made); both
+// get their work before this thread loads the emitters' modules.
+async function defaultToolkit(options: CliOptions, model: ProtocolModel): Promise<Toolkit> {
+  if (options.scaffold === undefined) {
+    // Errors surface when runEmitters awaits the same work.
+    (await import("../emit/validators/compile-in-worker.js")).compileValidatorsInWorker(model).catch(() => undefined);
+    (await import("../emit/docs/in-worker.js")).emitDocsInWorker.start(model).catch(() => undefined);
+  }
+  const { emittersInOrder } = await import("../emit/order.js");
+  const { handlerStubsEmitterFor } = await import("../emit/server/scaffold.js");
   const { emitValidatorsInWorker } = await import("../emit/validators/index.js");
-  // ajv's compile runs in a worker thread while the other emitters print TypeScript.
-  const emitters = emittersWith({ defaultedParams: options.defaultedParams }).map((emit) => (emit === emitValidatorsInWorker.replaces ? emitValidatorsInWorker : emit));
-  return { emitters, scaffoldEmitter: scaffoldEmitterFor };
+  const { emitDocsInWorker } = await import("../emit/docs/in-worker.js");
+  return { emitters: emittersInOrder<Emitter | DeferredEmitter>({ defaultedParams: options.defaultedParams }, emitValidatorsInWorker, emitDocsInWorker), scaffoldEmitter: handlerStubsEmitterFor };
 }
 
 function upToDateMessage(outLabel: string, fileCount: number, sourceLabel: string): string {

@@ -138,11 +138,12 @@ export type Emitter = (model: ProtocolModel) => GeneratedFile[];
 
 /**
  * An emitter whose work runs elsewhere (a worker thread) while the others run: `start`
- * gives the very files `replaces` would, later. The CLI starts these first.
+ * gives the very files its in-process emitter would, later. The CLI starts these first
+ * (see codegen/emit/order.ts); a second `start` with the same model reuses the work the first
+ * started.
  */
 export interface DeferredEmitter {
   readonly name: string;
-  readonly replaces: Emitter;
   readonly start: (model: ProtocolModel) => Promise<GeneratedFile[]>;
 }
 

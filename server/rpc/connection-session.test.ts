@@ -3,6 +3,7 @@ import type { JsonRpcMessage } from "../../generated/runtime/jsonrpc.js";
 import type { Transport } from "../../generated/runtime/transport.js";
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { Logger } from "../logger.js";
+import { PreparedNotification } from "../threads/prepared-notification.js";
 import { ConnectionSession, type RequestDispatcher } from "./connection-session.js";
 
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -12,6 +13,8 @@ class SlowPeer implements Transport {
   onmessage?: (message: unknown, text?: string) => void;
   onclose?: () => void;
   readonly written: JsonRpcMessage[] = [];
+  /** The byte arrays handed over, as they were. */
+  readonly serialized: Uint8Array[] = [];
   paused = false;
   private readonly waiting: Array<() => void> = [];
   async start(): Promise<void> {}
@@ -19,6 +22,7 @@ class SlowPeer implements Transport {
     this.written.push(message);
   }
   sendSerialized(data: Uint8Array): Promise<void> {
+    this.serialized.push(data);
     this.written.push(JSON.parse(Buffer.from(data).toString("utf8")) as JsonRpcMessage);
     return new Promise((resolve) => this.waiting.push(resolve));
   }
@@ -112,5 +116,47 @@ describe("ConnectionSession", () => {
       await peer.read();
       expect(started.filter((s) => s === "thread/queue/list")).toHaveLength(5);
     });
+  });
+
+  it("queues a prepared notification's bytes as they are, for every taker, and only a newer snapshot of the same thread replaces it while behind", async () => {
+    const a = await session(() => ({}), { pauseBytes: 1, maxBytes: 10_000_000 });
+    const b = await session(() => ({}));
+    let writes = 0;
+    const snapshot = (rows: number) =>
+      new PreparedNotification(
+        "thread/queue/changed",
+        () => {
+          writes += 1;
+          return JSON.stringify({ threadId: "t", queuedTurns: Array.from({ length: rows }, () => ({})) });
+        },
+        "t",
+      );
+    const first = snapshot(1);
+    a.connection.notifyPrepared(first);
+    b.connection.notifyPrepared(first);
+    expect(writes).toBe(1);
+    expect(a.peer.serialized.at(-1)).toBe(b.peer.serialized.at(-1));
+    // `a` is behind (its first snapshot is still being written): of two more, only the newest goes.
+    a.connection.notifyPrepared(snapshot(2));
+    a.connection.notifyPrepared(snapshot(3));
+    await a.peer.read();
+    const lengths = a.peer.written.flatMap((message) =>
+      "method" in message && message.method === "thread/queue/changed" ? [(message.params as { queuedTurns: unknown[] }).queuedTurns.length] : [],
+    );
+    expect(lengths).toEqual([1, 3]);
+  });
+
+  it("sends a prepared notification to nobody who opted out of it", async () => {
+    const peer = await session(() => ({}));
+    peer.connection.applyInitialize({ clientInfo: { name: "t", version: "1" }, capabilities: { experimentalApi: true, optOutNotificationMethods: ["thread/queue/changed"] } });
+    let writes = 0;
+    const writeParams = () => {
+      writes += 1;
+      return `{"threadId":"t","queuedTurns":[]}`;
+    };
+    peer.connection.notifyPrepared(new PreparedNotification("thread/queue/changed", writeParams, "t"));
+    await peer.peer.read();
+    expect(writes).toBe(0);
+    expect(peer.peer.serialized.filter((data) => Buffer.from(data).toString("utf8").includes("thread/queue/changed"))).toEqual([]);
   });
 });

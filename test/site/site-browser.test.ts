@@ -231,9 +231,11 @@ if (missing !== undefined && mustRunBrowserTests()) {
         expect(problems).toEqual([]);
         await page.close();
       } finally {
+        // Chromium keeps its keep-alive sockets open; close() alone would wait for them.
+        server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }
-    });
+    }, 180_000);
 
     it("takes the README's screenshots of the index and of thread/queue/add", async () => {
       const { page } = await watchedPage();

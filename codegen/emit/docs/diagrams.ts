@@ -2,16 +2,23 @@
  * Diagrams: the registry's DOT texts laid out by Graphviz (compiled to WebAssembly,
  * @hpcc-js/wasm-graphviz) at codegen time and inlined into the pages as SVG. The same DOT text
  * and Graphviz version give the same SVG bytes; nothing is drawn in the browser, nothing is
- * fetched. The WebAssembly module is instantiated once, when this module is first imported
- * (it can only be loaded asynchronously; emitters are synchronous).
+ * fetched. The WebAssembly module (800 KB of JavaScript to load, then instantiate) can only be
+ * loaded asynchronously and emitters are synchronous, so `loadGraphviz` must have finished
+ * before a model with diagrams is rendered: docs/index.ts awaits it when it is imported, the
+ * docs worker only for a model that has diagrams (most protocols have none).
  */
-import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import type { Graphviz } from "@hpcc-js/wasm-graphviz";
 import type { Element, ElementContent, Nodes, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import type { DiagramSpec } from "../../model/model.js";
 import type { SchemaError } from "../../errors.js";
 
-const graphviz = await Graphviz.load();
+let graphviz: Graphviz | undefined;
+
+/** Loads and instantiates Graphviz once. */
+export async function loadGraphviz(): Promise<void> {
+  graphviz ??= await (await import("@hpcc-js/wasm-graphviz")).Graphviz.load();
+}
 
 /** A diagram ready for a page: its SVG tree. */
 export interface RenderedDiagram {
@@ -23,10 +30,13 @@ export interface RenderedDiagram {
 export function renderDiagrams(diagrams: readonly DiagramSpec[]): { rendered: RenderedDiagram[]; errors: SchemaError[] } {
   const rendered: RenderedDiagram[] = [];
   const errors: SchemaError[] = [];
+  if (diagrams.length === 0) return { rendered, errors };
+  const layout = graphviz;
+  if (layout === undefined) throw new Error("Graphviz is not loaded: await loadGraphviz() before rendering diagrams");
   for (const spec of diagrams) {
     let svgText: string;
     try {
-      svgText = graphviz.dot(spec.dot, "svg");
+      svgText = layout.dot(spec.dot, "svg");
     } catch (cause) {
       const reason = (cause instanceof Error ? cause.message : String(cause)).trim().replace(/\s+/g, " ");
       errors.push({ file: spec.source.file, pointer: spec.source.pointer, message: `Graphviz cannot lay out diagram "${spec.name}": ${reason}; fix the DOT text` });

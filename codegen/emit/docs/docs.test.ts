@@ -16,6 +16,8 @@ import { loadProtocol } from "../../load/index.js";
 import type { GeneratedFile, MethodSpec, ProtocolModel } from "../../model/model.js";
 import { modelOf, namedType } from "../types/test-support.js";
 import { emitDocs } from "./index.js";
+import { emitDocsInWorker } from "./in-worker.js";
+import { closeCompileWorker } from "../validators/compile-in-worker.js";
 import { brokenLinks } from "./link-check.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -72,6 +74,17 @@ describe("the site of schema/", () => {
   it("marks every file as generated and is byte-identical on a second run", () => {
     for (const file of files) expect(isGeneratedContent(file.contents), file.path).toBe(true);
     expect(emitDocs(model)).toEqual(files);
+  });
+
+  it("is the same site when the CLI builds it in its worker thread, examples checked by the compile worker", async () => {
+    // Another model object, so the worker compiles it afresh (sessions are per model).
+    const reloaded = await loadProtocol("schema", { cwd: repoRoot });
+    if (!reloaded.ok) throw new Error(JSON.stringify(reloaded.errors));
+    try {
+      expect(await emitDocsInWorker.start(reloaded.model)).toEqual(files);
+    } finally {
+      closeCompileWorker(reloaded.model);
+    }
   });
 
   it("resolves every relative link and asset of every page, and loads nothing from the network", () => {
@@ -198,6 +211,18 @@ describe("hand-built models", () => {
     const built = { ...modelOf(types), methods: [method({ method: "code/check", params: "v2/Code" })] };
     const checkPage = emitDocs(built).find((file) => file.path === "docs/methods/code/check.html")?.contents ?? "";
     expect(checkPage).toMatch(/No example: the example built from the schema does not pass its validator \(\/code must match pattern/);
+  });
+
+  it("says the same, and refuses the same example, when built in its worker thread", async () => {
+    const pattern = [namedType("v2/Code", { type: "object", properties: { code: { type: "string", pattern: "^[0-9]{4}$" } }, required: ["code"] })];
+    const built = { ...modelOf(pattern), methods: [method({ method: "code/check", params: "v2/Code" })] };
+    expect(await emitDocsInWorker.start(built)).toEqual(emitDocs(built));
+    closeCompileWorker(built);
+    const failing = modelOf([namedType("v2/Thing", { type: "object", properties: { n: { type: "integer", format: "uint32", minimum: 0 } }, examples: [{ n: 1 }, { n: -1 }] })]);
+    const thrown = await emitDocsInWorker.start(failing).catch((error: unknown) => error);
+    closeCompileWorker(failing);
+    expect(thrown).toBeInstanceOf(SchemaInputError);
+    expect((thrown as SchemaInputError).errors.map((error) => error.pointer)).toEqual(["/examples/1"]);
   });
 
   it("refuses a schema example that fails the schema, naming the file and the example's pointer", () => {

@@ -10,14 +10,34 @@ import type { Nodes as MdastNodes, PhrasingContent, Root as MdastRoot } from "md
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { toHast } from "mdast-util-to-hast";
 
-/** A description as block content (paragraphs, lists, code). */
+/**
+ * A description as block content (paragraphs, lists, code). The same text gives the same
+ * (shared) nodes: a type's description is shown on many pages, and parsing is most of the
+ * site's cost at upstream scale. Callers never change the nodes (layout.ts builds new trees).
+ */
 export function markdownBlocks(text: string): ElementContent[] {
-  if (text.trim() === "") return [];
-  return hastChildren(fromMarkdown(text));
+  return memo(blocksByText, text, () => (text.trim() === "" ? [] : hastChildren(fromMarkdown(text))));
 }
 
-/** A description's first sentence as inline content, for one-line summaries. */
+/** A description's first sentence as inline content, for one-line summaries (shared like markdownBlocks's). */
 export function markdownSummary(text: string): ElementContent[] {
+  return memo(summaryByText, text, () => summaryOf(text));
+}
+
+const blocksByText = new Map<string, readonly ElementContent[]>();
+const summaryByText = new Map<string, readonly ElementContent[]>();
+
+/** A new array of the shared nodes: the caller may add to the array, never change a node. */
+function memo(cache: Map<string, readonly ElementContent[]>, text: string, parse: () => ElementContent[]): ElementContent[] {
+  let nodes = cache.get(text);
+  if (nodes === undefined) {
+    nodes = parse();
+    cache.set(text, nodes);
+  }
+  return [...nodes];
+}
+
+function summaryOf(text: string): ElementContent[] {
   const tree = fromMarkdown(text);
   const first = tree.children.find((node) => node.type === "paragraph");
   if (first === undefined || first.type !== "paragraph") return [];

@@ -23,9 +23,40 @@ export function namespaceDir(namespace: readonly string[]): string {
 
 /** The ESM specifier for `toFile` (a `.ts` output path) as written in a file in `fromDir`. */
 export function moduleSpecifier(fromDir: string, toFile: string): string {
-  const relative = posix.relative(fromDir, toFile).replace(/\.ts$/, ".js");
-  return relative.startsWith("../") ? relative : `./${relative}`;
+  // Remembered: posix.relative resolves both paths against the working directory, and a large
+  // protocol asks for the same few thousand pairs tens of thousands of times.
+  const key = `${fromDir}\n${toFile}`;
+  let specifier = specifiers.get(key);
+  if (specifier === undefined) {
+    const relative = posix.relative(fromDir, toFile).replace(/\.ts$/, ".js");
+    specifier = relative.startsWith("../") ? relative : `./${relative}`;
+    specifiers.set(key, specifier);
+  }
+  return specifier;
 }
+
+const specifiers = new Map<string, string>();
+
+/**
+ * moduleSpecifier for a type's module, remembered per folder and type id (the same id strings
+ * every time, so no path is built or hashed again): planTypeImports asks for every referenced
+ * type of every generated file.
+ */
+function typeModuleSpecifier(fromDir: string, type: NamedType): string {
+  let byType = typeSpecifiers.get(fromDir);
+  if (byType === undefined) {
+    byType = new Map();
+    typeSpecifiers.set(fromDir, byType);
+  }
+  let specifier = byType.get(type.id);
+  if (specifier === undefined) {
+    specifier = moduleSpecifier(fromDir, typeFilePath(type));
+    byType.set(type.id, specifier);
+  }
+  return specifier;
+}
+
+const typeSpecifiers = new Map<string, Map<TypeId, string>>();
 
 export interface TypeImport {
   readonly id: TypeId;
@@ -59,7 +90,7 @@ export function planTypeImports(
         id: type.id,
         name: type.name,
         localName: clashes ? `${prefix}_${type.name}` : type.name,
-        specifier: moduleSpecifier(fromDir, typeFilePath(type)),
+        specifier: typeModuleSpecifier(fromDir, type),
       };
     })
     .sort((a, b) => compareCodeUnits(a.specifier, b.specifier));

@@ -4,7 +4,7 @@
  * checks, so it can run in a worker thread beside the emitters that print TypeScript (see
  * compile-in-worker.ts); compile.ts plans the names and runs it in-process.
  */
-import { Ajv, Name } from "ajv";
+import { Ajv, Name, type ErrorObject } from "ajv";
 // A CommonJS module: under NodeNext its default import is `module.exports`, whose `default`
 // is the function.
 import standalone from "ajv/dist/standalone/index.js";
@@ -38,17 +38,49 @@ export interface StandaloneResult {
   readonly functionNames: readonly string[];
 }
 
+/** A value to check against one type (by id), as the generated validator checks it. */
+export interface ValueCheck {
+  readonly typeId: string;
+  readonly value: unknown;
+}
+
+/** Per check, ajv's errors; empty when the value is valid. */
+export type CheckProblems = readonly ErrorObject[];
+
 export function compileStandalone(request: StandaloneRequest): StandaloneResult {
+  return compileStandaloneChecker(request).result;
+}
+
+/**
+ * The compile, and the compiled validators themselves: the functions ajv printed
+ * standalone.ts from check values exactly as the generated code will (the docs emitter's
+ * examples), at no further compile cost.
+ */
+export function compileStandaloneChecker(request: StandaloneRequest): { result: StandaloneResult; check: (checks: readonly ValueCheck[]) => CheckProblems[] } {
   const ajv = createAjv(request.formats, { source: true, esm: true, lines: false, formats: new Name(FORMATS_BINDING) });
   ajv.addSchema(bundleSchema(request.types, (keyword) => ajv.RULES.keywords[keyword] === true));
   const refs: Record<string, string> = {};
   const functionNames = request.exports.map(({ exportName, typeIndex }) => {
     const type = request.types[typeIndex] as NamedType;
-    const ref = `${BUNDLE_ID}#/definitions/${type.id}`;
+    const ref = typeRef(type.id);
     refs[exportName] = ref;
     return compileOne(ajv, ref, type);
   });
-  return { source: standalone.default(ajv, refs), functionNames };
+  return { result: { source: standalone.default(ajv, refs), functionNames }, check: (checks) => checkValues(ajv, checks) };
+}
+
+/** Checks values with an ajv holding the bundle (compiling a type on first use). */
+export function checkValues(ajv: Ajv, checks: readonly ValueCheck[]): CheckProblems[] {
+  return checks.map(({ typeId, value }) => {
+    const validate = ajv.getSchema(typeRef(typeId));
+    if (validate === undefined) throw new Error(`no compiled validator for type "${typeId}"`);
+    return validate(value) ? [] : [...(validate.errors ?? [])];
+  });
+}
+
+/** The ref of a type inside the bundle schema. */
+export function typeRef(id: string): string {
+  return `${BUNDLE_ID}#/definitions/${id}`;
 }
 
 // Compiling here, one type at a time, lets an error name the type (ajv's own message names

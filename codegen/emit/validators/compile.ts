@@ -10,11 +10,12 @@ import type { NamedType, ProtocolModel } from "../../model/model.js";
 import { knownFormat, type KnownFormat } from "../../formats/index.js";
 import { InvalidNameError } from "../shared/name-error.js";
 import type { Ajv } from "ajv";
-import { BUNDLE_ID, compileStandalone, createValidationAjv, type StandaloneRequest, type StandaloneResult } from "./ajv-compile.js";
+import { checkValues, compileStandalone, createValidationAjv, type CheckProblems, type StandaloneRequest, type StandaloneResult, type ValueCheck } from "./ajv-compile.js";
 import { assertTypeNames, ModuleNames, standaloneExportName } from "./names.js";
+import { standaloneRequest } from "./request.js";
 import { usedFormats } from "./used-formats.js";
 
-export { BUNDLE_ID, bundleSchema, FORMATS_BINDING, VALIDATION_OPTIONS } from "./ajv-compile.js";
+export { BUNDLE_ID, bundleSchema, FORMATS_BINDING, VALIDATION_OPTIONS, type CheckProblems, type ValueCheck } from "./ajv-compile.js";
 
 export interface CompiledValidators {
   /** ajv's standalone ESM source, exactly as ajv printed it. */
@@ -34,23 +35,29 @@ export interface ValidatorsPlan {
 export function planValidators(model: ProtocolModel): ValidatorsPlan {
   const formats = resolveFormats(model);
   const names = new ModuleNames("validators/standalone.ts");
-  const exports = model.types.map((type, typeIndex) => {
+  for (const type of model.types) {
     assertTypeNames(type);
-    return { exportName: names.claim(standaloneExportName(type), `type "${type.id}"`), typeIndex };
-  });
-  return { request: { types: model.types, exports, formats: formats.map((format) => format.name) }, formats };
+    names.claim(standaloneExportName(type), `type "${type.id}"`);
+  }
+  return { request: standaloneRequest(model), formats };
+}
+
+/** A type and the name of its export in standalone.ts. */
+export interface PlannedExport {
+  readonly type: NamedType;
+  readonly exportName: string;
+}
+
+export function plannedExports(plan: ValidatorsPlan): PlannedExport[] {
+  const { types, exports } = plan.request;
+  return exports.map(({ exportName, typeIndex }) => ({ type: types[typeIndex] as NamedType, exportName }));
 }
 
 /** The plan and what ajv made of it, as the emitter's modules use them. */
 export function compiledFrom(plan: ValidatorsPlan, result: StandaloneResult): CompiledValidators {
-  const { types, exports } = plan.request;
   return {
     source: result.source,
-    exports: exports.map(({ exportName, typeIndex }, index) => ({
-      type: types[typeIndex] as NamedType,
-      exportName,
-      functionName: result.functionNames[index] ?? "",
-    })),
+    exports: plannedExports(plan).map((planned, index) => ({ ...planned, functionName: result.functionNames[index] ?? "" })),
     formats: plan.formats,
   };
 }
@@ -65,9 +72,8 @@ const validationAjvByModel = new WeakMap<ProtocolModel, Ajv>();
 /**
  * An ajv that checks values exactly as the generated validators do (the options, formats and
  * bundle standalone.ts is printed from), compiling a type when it is first asked for, for an
- * emitter that validates at codegen time (the docs emitter's examples). The standalone compile
- * itself may run in a worker thread, so it is not shared. A type's validator:
- * `ajv.getSchema(validatorRef(id))`.
+ * emitter that validates at codegen time in-process. The CLI checks them in the compile
+ * worker instead (checkValuesInWorker), where every type is compiled already.
  */
 export function validationAjv(model: ProtocolModel): Ajv {
   let ajv = validationAjvByModel.get(model);
@@ -78,9 +84,9 @@ export function validationAjv(model: ProtocolModel): Ajv {
   return ajv;
 }
 
-/** The ref of a type inside the validators' bundle schema. */
-export function validatorRef(id: string): string {
-  return `${BUNDLE_ID}#/definitions/${id}`;
+/** Per value, ajv's errors (empty when valid), as the generated validators report them. */
+export function checkValuesInProcess(model: ProtocolModel, checks: readonly ValueCheck[]): CheckProblems[] {
+  return checkValues(validationAjv(model), checks);
 }
 
 function resolveFormats(model: ProtocolModel): KnownFormat[] {

@@ -6,16 +6,7 @@
 import type { NamedType } from "../../model/model.js";
 import { assertDeclarationName, InvalidNameError } from "../shared/identifiers.js";
 
-/**
- * The name of a type's function in standalone.js: the namespace segments, then the name, each
- * followed or joined by "$" ("v2$QueuedTurn", "$InitializeParams"). Every such name contains a
- * "$", which ajv's own names (validate12, schema3, …) never do, so the module-scope constants
- * cannot collide with them; and a name stays the same when other types come and go, unlike a
- * running number.
- */
-export function standaloneExportName(type: NamedType): string {
-  return `${type.namespace.join("$")}$${type.name}`;
-}
+export { standaloneExportName } from "./request.js";
 
 export function isFunctionName(type: NamedType): string {
   return `is${type.name}`;

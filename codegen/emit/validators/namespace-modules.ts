@@ -10,7 +10,7 @@ import { headerLines, type HeaderOptions } from "../shared/header.js";
 import { compareCodeUnits } from "../shared/order.js";
 import { printFile } from "../shared/printer.js";
 import { namespaceDir } from "../shared/type-imports.js";
-import type { CompiledValidators } from "./compile.js";
+import type { PlannedExport } from "./compile.js";
 import {
   exportCheckFunction,
   exportConst,
@@ -36,7 +36,7 @@ const BY_ID = "validatorsById";
 
 interface Namespace {
   readonly path: readonly string[];
-  readonly types: { readonly type: NamedType; readonly exportName: string }[];
+  readonly types: PlannedExport[];
   readonly children: Set<string>;
 }
 
@@ -45,21 +45,22 @@ export interface NamespaceModule {
   readonly contents: string;
 }
 
-export function namespaceModules(compiled: CompiledValidators, source: HeaderOptions): NamespaceModule[] {
-  const namespaces = collectNamespaces(compiled);
+/** The modules need only the export names, not ajv's output: they can be printed while it compiles. */
+export function namespaceModules(exports: readonly PlannedExport[], source: HeaderOptions): NamespaceModule[] {
+  const namespaces = collectNamespaces(exports);
   return [...namespaces.values()].map((namespace) => {
     const dir = posix.join(VALIDATORS_DIR, ...namespace.path);
     const isRoot = namespace.path.length === 0;
     const children = [...namespace.children].sort(compareCodeUnits);
     return {
       path: posix.join(dir, "index.ts"),
-      contents: namespaceModule(namespace, children, isRoot ? compiled.exports.map((entry) => entry.type) : undefined, dir, source),
+      contents: namespaceModule(namespace, children, isRoot ? exports.map((entry) => entry.type) : undefined, dir, source),
     };
   });
 }
 
 /** Every namespace that holds a type or a descendant namespace; the root always exists. */
-function collectNamespaces(compiled: CompiledValidators): Map<string, Namespace> {
+function collectNamespaces(exports: readonly PlannedExport[]): Map<string, Namespace> {
   const namespaces = new Map<string, Namespace>();
   const ensure = (path: readonly string[]): Namespace => {
     const key = path.join("/");
@@ -72,7 +73,7 @@ function collectNamespaces(compiled: CompiledValidators): Map<string, Namespace>
     return namespace;
   };
   ensure([]);
-  for (const entry of compiled.exports) ensure(entry.type.namespace).types.push(entry);
+  for (const entry of exports) ensure(entry.type.namespace).types.push(entry);
   return new Map([...namespaces].sort(([a], [b]) => compareCodeUnits(a, b)));
 }
 

@@ -78,9 +78,15 @@ const DEFAULT_REQUEST_ERRORS: readonly MethodError[] = [
   { code: -32603, message: "Internal error", when: "The handler failed unexpectedly." },
 ];
 
+/** The types whose example a method's page shows: its params, and a request's result. */
+export function exampleTypes(method: MethodSpec): { readonly params: TypeId | undefined; readonly result: TypeId | undefined } {
+  return { params: method.params ?? undefined, result: method.kind === "request" && method.result !== null ? method.result : undefined };
+}
+
 function exampleSection(method: MethodSpec, examples: ExampleBook): Element {
-  const params = method.params === null ? undefined : examples.exampleOf(method.params);
-  const result = method.kind === "request" && method.result !== null ? examples.exampleOf(method.result) : undefined;
+  const shown = exampleTypes(method);
+  const params = shown.params === undefined ? undefined : examples.exampleOf(shown.params);
+  const result = shown.result === undefined ? undefined : examples.exampleOf(shown.result);
   const blocks: ElementContent[] = [];
   const unavailable = [params, result].filter((example): example is Extract<Example, { kind: "none" }> => example?.kind === "none");
   if (unavailable.length === 0) {

@@ -10,7 +10,7 @@ import { linkFrom, TYPES_PAGE, typePage } from "../paths.js";
 import { definitionOf } from "../payload.js";
 import type { SiteContext } from "../site.js";
 
-export function typePageSpec(type: NamedType, site: SiteContext, examples: ExampleBook): PageSpec {
+export function typePageSpec(type: NamedType, site: SiteContext, examples: Pick<ExampleBook, "ownExamples">): PageSpec {
   const page = typePage(type.id);
   const link = site.linkerFor(page);
   const description = type.schema["description"];
