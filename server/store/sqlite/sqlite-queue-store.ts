@@ -40,7 +40,7 @@ import { prepareBumpQueueVersion, prepareQueueVersionReads } from "./ops/queue-v
 import { prepareThreadLeaseOps } from "./ops/thread-leases.js";
 import { prepareRequeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
 import { prepareForwardedTurnStartOps } from "./ops/forwarded-turn-starts.js";
-import { preparePublishTurnEvent } from "./ops/turn-events.js";
+import { preparePublishTurnEvent, registerStoreProcess } from "./ops/turn-events.js";
 import { WriteBatcher, type CommittedBatch } from "./write-batcher.js";
 
 export interface SqliteQueueStoreOptions {
@@ -103,6 +103,8 @@ export class SqliteQueueStore implements QueueStore {
   /** The version the running write's bump produced (writes run one at a time, synchronously). */
   private readonly capture = new VersionCapture();
   private closing: Promise<void> | undefined;
+  /** Removes this store from `store_processes` (at close). */
+  private readonly unregister: () => void;
 
   private constructor(
     private readonly db: Db,
@@ -112,6 +114,7 @@ export class SqliteQueueStore implements QueueStore {
   ) {
     const origin = randomUUID();
     this.feed = new SqliteChangeFeed(db, options.path, options.changePollIntervalMs ?? 250, origin);
+    this.unregister = options.path === ":memory:" ? () => undefined : registerOrNot(db, origin, now());
     const feed = this.feed;
     const capture = this.capture;
     this.ops = prepareOps({
@@ -270,8 +273,22 @@ export class SqliteQueueStore implements QueueStore {
     this.closing ??= (async () => {
       await this.batcher.close();
       this.feed.close();
+      try {
+        this.unregister();
+      } catch {
+        // A file that cannot be written any more: the row is recognised as a gone process later.
+      }
       this.db.close();
     })();
     return this.closing;
+  }
+}
+
+/** A file this process cannot write (read-only, full) still opens: it only goes unregistered. */
+function registerOrNot(db: Db, origin: string, now: number): () => void {
+  try {
+    return registerStoreProcess(db, origin, now);
+  } catch {
+    return () => undefined;
   }
 }

@@ -55,3 +55,13 @@ CREATE TABLE thread_turn_requests (
 
 CREATE INDEX thread_turn_requests_holder_idx ON thread_turn_requests(holder_id, state);
 CREATE INDEX thread_turn_requests_sender_idx ON thread_turn_requests(sender_id, state);
+
+-- The server processes that have this file open, so that one alone on it writes no turn events
+-- (nobody else could read them). Registered at open, removed at close; a crashed process's row
+-- stays and is recognised by its pid being gone.
+CREATE TABLE store_processes (
+    origin TEXT PRIMARY KEY NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    opened_at_ms INTEGER NOT NULL
+);

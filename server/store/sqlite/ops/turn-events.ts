@@ -1,4 +1,5 @@
 import { TURN_EVENT_METHODS, TURN_EVENT_RETENTION_MS, type TurnEvent, type TurnEventMethod } from "../../queue-store.js";
+import { hostname } from "node:os";
 import type { Db } from "../open-database.js";
 import type { OpContext } from "./op-context.js";
 
@@ -10,15 +11,21 @@ export interface StoredTurnEvent extends TurnEvent {
 /**
  * SQLite has no notification channel: a turn event is a row, read by the other processes on the
  * file when they notice it changed (change-feed.ts). Rows older than the retention go with every
- * 256th event, so the table stays small without a statement per event.
+ * 256th event, so the table stays small without a statement per event. A store alone on its file
+ * (no other live process or store registered in `store_processes`) writes nothing: nobody could
+ * read it, and a turn's events can be large (every item of `turn/completed`). It asks the table
+ * at every event, a read of a row or two, so that a process that opened the file a moment ago is
+ * served at once.
  */
 export function preparePublishTurnEvent({ db, now }: OpContext, origin: string): (event: TurnEvent) => void {
   const insert = db.prepare<[string, string, string, string, number]>(
     "INSERT INTO thread_turn_events (thread_id, origin, method, params_json, created_at_ms) VALUES (?, ?, ?, ?, ?)",
   );
   const prune = db.prepare<[number]>("DELETE FROM thread_turn_events WHERE created_at_ms < ?");
+  const others = db.prepare<[string], { host: string; pid: number }>("SELECT host, pid FROM store_processes WHERE origin <> ?");
   let published = 0;
   return (event) => {
+    if (!others.all(origin).some(isAlive)) return;
     const at = now();
     insert.run(event.threadId, origin, event.method, event.paramsJson, at);
     if ((published += 1) % 256 === 0) prune.run(at - TURN_EVENT_RETENTION_MS);
@@ -39,4 +46,29 @@ export function prepareReadTurnEvents(db: Db, origin: string): { latest(): numbe
         .filter((row) => TURN_EVENT_METHODS.has(row.method))
         .map((row) => ({ seq: row.seq, threadId: row.thread_id, method: row.method as TurnEventMethod, paramsJson: row.params_json })),
   };
+}
+
+/** This file's store processes: registered at open (`registerStoreProcess`), removed at close. */
+export function registerStoreProcess(db: Db, origin: string, now: number): () => void {
+  db.prepare<[string, string, number, number]>("INSERT OR REPLACE INTO store_processes (origin, host, pid, opened_at_ms) VALUES (?, ?, ?, ?)").run(
+    origin,
+    hostname(),
+    process.pid,
+    now,
+  );
+  return () => {
+    db.prepare<[string]>("DELETE FROM store_processes WHERE origin = ?").run(origin);
+  };
+}
+
+/** A registered process of this machine that still runs (other stores of this process count). */
+function isAlive({ host, pid }: { host: string; pid: number }): boolean {
+  if (host !== hostname()) return true; // Another machine's: only a shared disk would do that; assume it runs.
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
 }
