@@ -241,8 +241,14 @@ export class SqliteQueueStore implements QueueStore {
     return Promise.resolve();
   }
 
+  /**
+   * Alone on the file (the usual single server), nothing is written and no batch is queued: the
+   * check is a read outside the batcher (ops run synchronously, so no transaction is open here).
+   * Otherwise the event is written in the next batch, where it checks again.
+   */
   publishTurnEvent(event: TurnEvent): Promise<void> {
-    return this.batcher.write(() => this.ops.publishTurnEvent(event));
+    if (this.closing !== undefined || !this.ops.publishTurnEvent.othersOnFile()) return Promise.resolve();
+    return this.batcher.write(() => this.ops.publishTurnEvent.publish(event));
   }
 
   forwardTurnStart(request: ForwardedTurnStart): Promise<void> {

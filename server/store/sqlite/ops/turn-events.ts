@@ -17,18 +17,22 @@ export interface StoredTurnEvent extends TurnEvent {
  * at every event, a read of a row or two, so that a process that opened the file a moment ago is
  * served at once.
  */
-export function preparePublishTurnEvent({ db, now }: OpContext, origin: string): (event: TurnEvent) => void {
+export function preparePublishTurnEvent({ db, now }: OpContext, origin: string): { othersOnFile(): boolean; publish(event: TurnEvent): void } {
   const insert = db.prepare<[string, string, string, string, number]>(
     "INSERT INTO thread_turn_events (thread_id, origin, method, params_json, created_at_ms) VALUES (?, ?, ?, ?, ?)",
   );
   const prune = db.prepare<[number]>("DELETE FROM thread_turn_events WHERE created_at_ms < ?");
   const others = db.prepare<[string], { host: string; pid: number }>("SELECT host, pid FROM store_processes WHERE origin <> ?");
   let published = 0;
-  return (event) => {
-    if (!others.all(origin).some(isAlive)) return;
-    const at = now();
-    insert.run(event.threadId, origin, event.method, event.paramsJson, at);
-    if ((published += 1) % 256 === 0) prune.run(at - TURN_EVENT_RETENTION_MS);
+  const othersOnFile = () => others.all(origin).some(isAlive);
+  return {
+    othersOnFile,
+    publish: (event) => {
+      if (!othersOnFile()) return;
+      const at = now();
+      insert.run(event.threadId, origin, event.method, event.paramsJson, at);
+      if ((published += 1) % 256 === 0) prune.run(at - TURN_EVENT_RETENTION_MS);
+    },
   };
 }
 
