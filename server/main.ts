@@ -35,7 +35,7 @@ async function run({ flags, target }: CommandLine, logger: Logger): Promise<numb
   const database = describeStoreTarget(target);
   let store: QueueStore;
   try {
-    store = await openStore(target, logger);
+    store = await openStore(target, logger, flags.dedupeRetentionMs);
   } catch (error) {
     return startUpFailed(logger, `cannot open the database ${database}`, error);
   }
@@ -62,6 +62,7 @@ async function run({ flags, target }: CommandLine, logger: Logger): Promise<numb
       version: VERSION,
       defaultCwd: process.cwd(),
       validateOutgoing: flags.validateOutgoing,
+      fanOutTurnEvents: flags.fanOutTurnEvents,
     },
   });
   const server = new QueueServer(runtime);
@@ -118,9 +119,10 @@ async function run({ flags, target }: CommandLine, logger: Logger): Promise<numb
   return 0;
 }
 
-function openStore(target: StoreTarget, logger: Logger): Promise<QueueStore> {
-  if (target.kind === "sqlite") return SqliteQueueStore.open({ path: target.path });
+function openStore(target: StoreTarget, logger: Logger, dedupeRetentionMs: number): Promise<QueueStore> {
+  if (target.kind === "sqlite") return SqliteQueueStore.open({ path: target.path, dedupeRetentionMs });
   return PostgresQueueStore.open({
+    dedupeRetentionMs,
     connectionString: target.connectionString,
     schema: target.schema,
     applicationName: `thread-queue-server ${process.pid}`,

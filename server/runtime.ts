@@ -13,6 +13,8 @@ import { TurnCoordinator } from "./turns/turn-coordinator.js";
 import { IdleThreadUnloader } from "./threads/idle-thread-unloader.js";
 import { ThreadQueues } from "./queue/thread-queues.js";
 import { newInstanceId } from "./queue/instance-id.js";
+import { TurnEventRelay } from "./turns/turn-event-relay.js";
+import { TurnStartForwarding } from "./turns/turn-start-forwarding.js";
 
 export interface ServerRuntime {
   readonly options: ServerOptions;
@@ -21,6 +23,8 @@ export interface ServerRuntime {
   readonly threads: ThreadService;
   readonly turns: TurnCoordinator;
   readonly queues: ThreadQueues;
+  /** turn/start, here or at the instance dispatching the thread. */
+  readonly directTurns: TurnStartForwarding;
   readonly logger: Logger;
   /** Stops turns, waits for the queues' background work, then closes the store (in-flight writes finish). */
   close(): Promise<void>;
@@ -53,7 +57,8 @@ export function createServerRuntime({ store, runner, options: optionsInit, logge
   const ownerId = leases.ownerId ?? newInstanceId();
   const ttlMs = leases.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const isOwnerGone = leases.isOwnerGone;
-  const turns = new TurnCoordinator(registry, runner);
+  const relay = new TurnEventRelay(store, registry, logger, options.fanOutTurnEvents);
+  const turns = new TurnCoordinator(registry, runner, Date.now, relay);
   const queues = new ThreadQueues({
     store,
     registry,
@@ -62,6 +67,16 @@ export function createServerRuntime({ store, runner, options: optionsInit, logge
     limits: options,
     leases: { ownerId, ttlMs, isOwnerGone: isOwnerGone === undefined ? undefined : (other) => isOwnerGone(other, ownerId) },
   });
+  const directTurns = new TurnStartForwarding({
+    store,
+    registry,
+    queues,
+    turns,
+    logger,
+    ownerId,
+    // Long enough for a holder that died to lose its lease: a withdrawn request then runs here.
+    answerTimeoutMs: 2 * ttlMs,
+  });
   const threads = new ThreadService(store, registry, options);
   const unloader = new IdleThreadUnloader(
     registry,
@@ -69,7 +84,11 @@ export function createServerRuntime({ store, runner, options: optionsInit, logge
     { idleMs: options.threadIdleUnloadMs, logger },
   );
   unloader.start();
-  const stopListening = store.subscribeQueueChanges((change) => queues.onQueueChange(change));
+  const stopListening = store.subscribeQueueChanges((change) => {
+    queues.onQueueChange(change);
+    relay.onChange(change);
+    directTurns.onChange(change);
+  });
   // A third of the lifetime: two renewals may fail (a database hiccup) before the lease lapses.
   const maintenance = setInterval(() => {
     queues.maintainLeases().catch((error: unknown) => logger.warn("renewing thread leases failed", error));
@@ -83,6 +102,7 @@ export function createServerRuntime({ store, runner, options: optionsInit, logge
     threads,
     turns,
     queues,
+    directTurns,
     logger,
     close() {
       closing ??= (async () => {
@@ -92,6 +112,7 @@ export function createServerRuntime({ store, runner, options: optionsInit, logge
         queues.stop();
         await runner.close();
         await queues.idle();
+        await directTurns.idle();
         await queues.releaseLeases().catch((error: unknown) => logger.warn("releasing thread leases failed; they expire on their own", error));
         await store.close();
       })();

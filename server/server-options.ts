@@ -24,6 +24,11 @@ export interface ServerOptions {
   readonly defaultCwd: string;
   /** Validate every result and notification against its schema before sending (debug). */
   readonly validateOutgoing: boolean;
+  /**
+   * Send the turn events of persisted threads to the other instances on the database too
+   * (docs/scaling-out.md), so their clients see `turn/started`, `turn/completed` and `error`.
+   */
+  readonly fanOutTurnEvents: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -45,6 +50,7 @@ export const DEFAULT_SERVER_OPTIONS = {
   maxOutboundBytes: 128 * MiB,
   threadIdleUnloadMs: 60_000,
   validateOutgoing: false,
+  fanOutTurnEvents: true,
 } as const satisfies Omit<ServerOptions, "version" | "defaultCwd">;
 
 /** What an embedder passes: any option, the rest defaulted (`version` "embedded", `defaultCwd` the process's). */

@@ -6,6 +6,14 @@
  * share) and times from the first resume to the last turn/completed. The figure is the
  * 3-instance rate; the baseline, measured interleaved in the same run, the 1-instance rate.
  *
+ * The turn-event fan-out (issue 14) is measured the same way: 3 instances with
+ * `--turn-event-fan-out off`, interleaved with the rest, against the default (on). Its cost per
+ * dispatched turn is the ratio of the time per turn (the inverse of turns/s) and of the CPU
+ * (servers + PostgreSQL) per turn, on over off; the target is at most 1.10. Twice: as above,
+ * where no other instance follows the threads (the holder publishes nothing then), and with
+ * every thread also resumed on the two other instances, whose clients then get each turn's
+ * events (`fan-out-followed-*`).
+ *
  * On a 2-core machine the instances and PostgreSQL share the cores, so the ratio says what a
  * second machine would not: the CPU figures (core-seconds per 1,000 turns for the server
  * processes, for PostgreSQL, and the wall time's share of two cores) and the write
@@ -44,16 +52,38 @@ export const scaleOutDispatch: Benchmark = {
       const threads = await createPersistedThreads(url, THREADS, schema.serverArgs);
       const one: DispatchRun[] = [];
       const three: DispatchRun[] = [];
+      const threeWithoutFanOut: DispatchRun[] = [];
+      const followed: DispatchRun[] = [];
+      const followedWithoutFanOut: DispatchRun[] = [];
+      const configurations = [
+        { label: "1 instance", instances: 1, fanOut: true, followers: false, runs: one },
+        { label: "3 instances", instances: 3, fanOut: true, followers: false, runs: three },
+        { label: "3 instances, fan-out off", instances: 3, fanOut: false, followers: false, runs: threeWithoutFanOut },
+        { label: "3 instances, every thread followed by the other two", instances: 3, fanOut: true, followers: true, runs: followed },
+        { label: "3 instances, followed, fan-out off", instances: 3, fanOut: false, followers: true, runs: followedWithoutFanOut },
+      ];
       for (let i = 0; i < warmup + runs; i++) {
-        // Alternate which goes first, as samplePairs does, so neither always inherits the other's leftovers.
-        for (const instances of i % 2 === 0 ? [1, 3] : [3, 1]) {
-          const run = await dispatchRun(schema, threads, instances);
-          log(`${i < warmup ? "warm-up" : `run ${i - warmup + 1}`}, ${instances} instance(s): ${run.turnsPerSecond.toFixed(0)} turns/s, ` +
+        // Rotate which goes first, as samplePairs alternates, so none always inherits another's leftovers.
+        for (let k = 0; k < configurations.length; k++) {
+          const configuration = configurations[(i + k) % configurations.length] as (typeof configurations)[number];
+          const run = await dispatchRun(schema, threads, configuration.instances, configuration.fanOut, configuration.followers);
+          log(`${i < warmup ? "warm-up" : `run ${i - warmup + 1}`}, ${configuration.label}: ${run.turnsPerSecond.toFixed(0)} turns/s, ` +
             `server ${run.serverCpu.toFixed(2)} + postgres ${run.postgresCpu.toFixed(2)} core-s/1k turns, ${(run.coreShare * 100).toFixed(0)}% of 2 cores, ` +
             `${run.transactions.toFixed(0)} write transactions/1k turns`);
-          if (i >= warmup) (instances === 1 ? one : three).push(run);
+          if (i >= warmup) configuration.runs.push(run);
         }
       }
+      const msPerTurn = (list: DispatchRun[]) => list.map((run) => 1000 / run.turnsPerSecond);
+      const cpuPerTurn = (list: DispatchRun[]) => list.map((run) => run.serverCpu + run.postgresCpu);
+      /** Fan-out on (3 instances) against off, same run: the issue's target is at most 10 % more per turn. */
+      const fanOutCost = (what: string, unit: string, per: (list: DispatchRun[]) => number[], on = three, off = threeWithoutFanOut, baseline = "3 instances with --turn-event-fan-out off") =>
+        figure({
+          name: `scale-out-dispatch/fan-out-${what}`,
+          unit,
+          samples: per(on),
+          baseline: { name: `${baseline}, same run (interleaved)`, samples: per(off) },
+          target: { of: "ratio", op: "<=", limit: 1.1 },
+        });
       const pick = (list: DispatchRun[], key: keyof DispatchRun) => list.map((run) => run[key]);
       return {
         results: [
@@ -71,6 +101,12 @@ export const scaleOutDispatch: Benchmark = {
           figure({ name: "scale-out-dispatch/3-instance-postgres-cpu", unit: "core-s/1k turns", samples: pick(three, "postgresCpu") }),
           figure({ name: "scale-out-dispatch/3-instance-core-share", unit: "of 2 cores", samples: pick(three, "coreShare") }),
           figure({ name: "scale-out-dispatch/3-instance-transactions", unit: "txns/1k turns", samples: pick(three, "transactions") }),
+          fanOutCost("time-per-turn", "ms/turn", msPerTurn),
+          fanOutCost("cpu-per-turn", "core-s/1k turns", cpuPerTurn),
+          // Where the events have somewhere to go: every thread also resumed on the two other instances.
+          fanOutCost("followed-time-per-turn", "ms/turn", msPerTurn, followed, followedWithoutFanOut, "the same followed threads with --turn-event-fan-out off"),
+          fanOutCost("followed-cpu-per-turn", "core-s/1k turns", cpuPerTurn, followed, followedWithoutFanOut, "the same followed threads with --turn-event-fan-out off"),
+          figure({ name: "scale-out-dispatch/3-instance-fan-out-off-transactions", unit: "txns/1k turns", samples: pick(threeWithoutFanOut, "transactions") }),
         ],
       };
     } finally {
@@ -79,7 +115,7 @@ export const scaleOutDispatch: Benchmark = {
   },
 };
 
-async function dispatchRun(schema: BenchSchema, threads: readonly string[], instances: number): Promise<DispatchRun> {
+async function dispatchRun(schema: BenchSchema, threads: readonly string[], instances: number, fanOut: boolean, followers: boolean): Promise<DispatchRun> {
   // Queue the turns through a server that does not load the threads: nothing dispatches yet.
   const filler = await connectServer(schema.url, schema.serverArgs);
   try {
@@ -90,14 +126,17 @@ async function dispatchRun(schema: BenchSchema, threads: readonly string[], inst
   const servers: ServerConnection[] = [];
   try {
     for (let i = 0; i < instances; i++) {
-      servers.push(await connectServer(schema.url, [...schema.serverArgs, "--turn-delay-ms", "0"], { optOut: ["thread/queue/changed", "turn/started"] }));
+      servers.push(await connectServer(schema.url, [...schema.serverArgs, "--turn-delay-ms", "0", "--turn-event-fan-out", fanOut ? "on" : "off"], { optOut: ["thread/queue/changed", "turn/started"] }));
     }
     let completed = 0;
     let done!: () => void;
     const drained = new Promise<void>((resolve) => (done = resolve));
+    // By turn id: with followers, each turn's turn/completed reaches every instance's client.
+    const completedIds = new Set<string>();
     for (const server of servers) {
-      server.client.on("turn/completed", () => {
-        completed += 1;
+      server.client.on("turn/completed", ({ turn }) => {
+        completedIds.add(turn.id);
+        completed = completedIds.size;
         if (completed === TURNS) done();
       });
     }
@@ -106,6 +145,14 @@ async function dispatchRun(schema: BenchSchema, threads: readonly string[], inst
     const cpuBefore = { server: sum(servers.map((s) => cpuSeconds(s.pid))), client: process.cpuUsage() };
     const started = performance.now();
     await Promise.all(threads.map((threadId, t) => (servers[t % instances] as ServerConnection).client.request("thread/resume", { threadId })));
+    // Followers resume after the holders took the leases; their clients then get every turn's events.
+    if (followers) {
+      await Promise.all(
+        threads.flatMap((threadId, t) =>
+          servers.filter((_, s) => s !== t % instances).map((server) => server.client.request("thread/resume", { threadId })),
+        ),
+      );
+    }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       drained,

@@ -19,7 +19,7 @@ export interface ClientRequestHandlers<Ctx> {
      */
     "initialize": ClientRequestHandler<"initialize", Ctx>;
     /**
-     * Appends a turn to the tail of a thread's queue, to start when the thread is idle. `threadId` must equal `turnStartParams.threadId`, the thread must exist and must not be ephemeral (-32600 otherwise); the response is followed by `thread/queue/changed` and a drain attempt.
+     * Appends a turn to the tail of a thread's queue, to start when the thread is idle. `threadId` must equal `turnStartParams.threadId`, the thread must exist and must not be ephemeral (-32600 otherwise); the response is followed by `thread/queue/changed` and a drain attempt. With a `clientUserMessageId`, a retry of the same add returns the row it stored (or dispatched, within `--dedupe-retention`) instead of queueing it again.
      * @experimental
      * @since 0.1.0
      */

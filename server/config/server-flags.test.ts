@@ -32,3 +32,24 @@ describe("the budget flags", () => {
     expect(() => parse("--outbound-high-water-bytes", String(200 * 1024 * 1024))).toThrow(FlagError);
   });
 });
+
+describe("the flags of clients behind a load balancer", () => {
+  it("--dedupe-retention takes a duration with its unit, 24 h by default", () => {
+    expect(parse().dedupeRetentionMs).toBe(24 * 60 * 60 * 1000);
+    expect(parse("--dedupe-retention", "90m").dedupeRetentionMs).toBe(90 * 60 * 1000);
+    expect(parse("--dedupe-retention", "500ms").dedupeRetentionMs).toBe(500);
+    expect(parse("--dedupe-retention", "7d").dedupeRetentionMs).toBe(7 * 24 * 60 * 60 * 1000);
+    for (const bad of ["24", "0s", "1.5h", "h", "24 h"]) {
+      expect(() => parse("--dedupe-retention", bad)).toThrow(
+        `--dedupe-retention must be a positive duration with a unit (500ms, 30s, 90m, 24h, 7d), got ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
+  it("--turn-event-fan-out is on or off, on by default", () => {
+    expect(parse().fanOutTurnEvents).toBe(true);
+    expect(parse("--turn-event-fan-out", "off").fanOutTurnEvents).toBe(false);
+    expect(parse("--turn-event-fan-out", "on").fanOutTurnEvents).toBe(true);
+    expect(() => parse("--turn-event-fan-out", "yes")).toThrow('--turn-event-fan-out must be on or off, got "yes"');
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_SERVER_OPTIONS } from "../server-options.js";
+import { DEFAULT_DEDUPE_RETENTION_MS } from "../store/queue-store.js";
 import { parseStoreTarget } from "./store-target.js";
 
 export const DEFAULT_DB_PATH = ".data/thread-queue.sqlite";
@@ -21,6 +22,8 @@ export interface ServerFlags {
   db: string;
   dbSchema: string | undefined;
   leaseTtlMs: number;
+  dedupeRetentionMs: number;
+  fanOutTurnEvents: boolean;
   turnDelayMs: number;
   maxFrameBytes: number;
   maxQueueLength: number;
@@ -53,6 +56,12 @@ Options:
                           the connection's search_path); env THREAD_QUEUE_DB_SCHEMA
   --lease-ttl-ms N        how long a thread stays with an instance that stopped renewing its
                           lease (crashed, cut off) before another takes it over (default 10000)
+  --dedupe-retention D    how long the clientUserMessageId of a dispatched queued turn is
+                          remembered, so that a retried thread/queue/add runs nothing (D: a
+                          number with ms, s, m, h or d; default 24h)
+  --turn-event-fan-out on|off
+                          send turn/started, turn/completed and error to the clients of every
+                          instance on the database, not only this one's (default on)
   --turn-delay-ms N       how long the built-in echo turn runs before completing (default 0)
   --max-frame-bytes N     largest accepted message (line or WebSocket frame) (default 16777216);
                           a larger one is answered -32700 and the connection stays open
@@ -128,6 +137,26 @@ export function parseListen(value: string): ListenTarget {
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `24h`, `90m`, `30s`, `500ms`, `7d`: a positive duration with its unit, in milliseconds. */
+export function parseDuration(name: string, value: string | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  const match = DURATION.exec(value);
+  const ms = match === null ? NaN : Number(match[1]) * (UNIT_MS[match[2] ?? ""] ?? NaN);
+  if (!Number.isSafeInteger(ms) || ms < 1) {
+    throw new FlagError(`--${name} must be a positive duration with a unit (500ms, 30s, 90m, 24h, 7d), got ${JSON.stringify(value)}`);
+  }
+  return ms;
+}
+
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value !== "on" && value !== "off") throw new FlagError(`--${name} must be on or off, got ${JSON.stringify(value)}`);
+  return value === "on";
+}
+
 /** The PostgreSQL backend's rule for schema names (it quotes them into DDL and search_path). */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -150,6 +179,8 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
         db: { type: "string" },
         "db-schema": { type: "string" },
         "lease-ttl-ms": { type: "string" },
+        "dedupe-retention": { type: "string" },
+        "turn-event-fan-out": { type: "string" },
         "turn-delay-ms": { type: "string" },
         "max-frame-bytes": { type: "string" },
         "max-queue-length": { type: "string" },
@@ -204,6 +235,8 @@ export function parseServerFlags(argv: readonly string[], env: NodeJS.ProcessEnv
     db,
     dbSchema,
     leaseTtlMs: positiveInt("lease-ttl-ms", v["lease-ttl-ms"], 10_000),
+    dedupeRetentionMs: parseDuration("dedupe-retention", v["dedupe-retention"], DEFAULT_DEDUPE_RETENTION_MS),
+    fanOutTurnEvents: onOff("turn-event-fan-out", v["turn-event-fan-out"], DEFAULT_SERVER_OPTIONS.fanOutTurnEvents),
     turnDelayMs: positiveInt("turn-delay-ms", v["turn-delay-ms"], 0, true),
     maxFrameBytes: positiveInt("max-frame-bytes", v["max-frame-bytes"], 16 * 1024 * 1024),
     maxQueueLength: positiveInt("max-queue-length", v["max-queue-length"], DEFAULT_SERVER_OPTIONS.maxQueueLength),

@@ -15,6 +15,10 @@ export type QueueErrorCode =
   | "invalid_cursor"
   /** A direct turn on a thread another instance dispatches. */
   | "active_elsewhere"
+  /** An add's `clientUserMessageId` names a row (queued or dispatched) with other `turnStartParams`. */
+  | "client_id_conflict"
+  /** A forwarded turn/start whose holder did not answer in time; it may or may not have started. */
+  | "forward_unanswered"
   /** The store failed to append for a reason that is not the request's (a server-side failure). */
   | "add_failed";
 

@@ -12,6 +12,7 @@ const row = (id: string, queueOrder: number, state: QueuedTurnRecord["state"] = 
   failureJson: state === "failed" ? '{"message":"x","codexErrorInfo":null,"additionalDetails":null}' : null,
   createdAtMs: 0,
   updatedAtMs: 0,
+  clientUserMessageId: null,
 });
 const ids = (view: QueueView) => view.snapshot().rows.map((each) => each.queuedTurnId);
 

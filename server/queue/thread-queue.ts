@@ -100,6 +100,7 @@ export class ThreadQueue {
   /** Turn ids recorded by claims whose outcome is unknown (the store failed during COMMIT). */
   private readonly uncertainTurnIds: string[] = [];
   private acquiring: Promise<boolean> | undefined;
+  private lastHolderId: string | null = null;
   /** Shutdown or unload asked for: `stopped` as soon as no claim or dispatch is under way. */
   private stopRequested = false;
   /** Nothing is dispatched before the thread's start or resume has been answered (`open`). */
@@ -214,8 +215,13 @@ export class ThreadQueue {
     if (this.deps.leases.holds(this.id)) return Promise.resolve(true);
     this.acquiring ??= this.deps.leases
       .acquire(this.id, { onCommitted: (version) => this.committed(version, { type: "unknown" }) })
-      .then((outcome) => {
+      .then(async (outcome) => {
         const { logger } = this.deps;
+        this.lastHolderId = outcome.acquired ? null : outcome.ownerId;
+        // Turn events are published only where someone follows (docs/scaling-out.md): say so, or
+        // — a lease that changed hands — ask who does. Both best effort: events are at most once.
+        if (!outcome.acquired) await this.announceFollowing();
+        else if (outcome.how !== "held") await this.deps.store.askFollowers([this.id]).catch(() => undefined);
         if (!outcome.acquired) logger.info(`thread ${this.id}: dispatched by instance ${outcome.ownerId}; following it here`);
         else if (outcome.previousOwnerId !== null) logger.info(`thread ${this.id}: took the lease over from ${outcome.previousOwnerId} (${outcome.how})`);
         if (outcome.acquired && outcome.recovered > 0) logger.info(`thread ${this.id}: ${outcome.recovered} interrupted queued turn(s) marked failed`);
@@ -223,6 +229,20 @@ export class ThreadQueue {
       })
       .finally(() => (this.acquiring = undefined));
     return this.acquiring;
+  }
+
+  /**
+   * Tells the other instances this one follows the thread (its subscribers want the turn events
+   * of the holder), for three lease TTLs; repeated with every refused acquisition, at least once
+   * per TTL while the thread stays loaded here.
+   */
+  announceFollowing(): Promise<void> {
+    return this.deps.store.announceFollowing([this.id], 3 * this.deps.leases.settings.ttlMs).catch(() => undefined);
+  }
+
+  /** The instance holding the thread's lease, as the last refused acquisition named it; null when it was this one. */
+  get holderId(): string | null {
+    return this.lastHolderId;
   }
 
   // ── Dispatch ───────────────────────────────────────────────────────────────────────────

@@ -304,7 +304,8 @@ describe("ThreadQueues", () => {
     const thread = await node.startThread(T);
     const { RecordingSubscriber } = await import("./queue-test-harness.js");
     const second = new RecordingSubscriber();
-    const optedOut = new RecordingSubscriber(new Set(["thread/queue/changed"]));
+    // Turn events are prepared notifications too: this one takes none of them either.
+    const optedOut = new RecordingSubscriber(new Set(["thread/queue/changed", "turn/started", "turn/completed"]));
     thread.subscribers.add(second);
     thread.subscribers.add(optedOut);
     await node.directTurn(T, "busy");

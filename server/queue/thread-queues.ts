@@ -12,7 +12,7 @@
 import type { QueuedTurn, TurnStartParams } from "../../generated/types/v2/index.js";
 import type { Logger } from "../logger.js";
 import { decodeQueueCursor, encodeQueueCursor } from "../store/queue-cursor.js";
-import { isQueueStoreError, QueueTooLargeError, type QueueChange, type QueueStore } from "../store/queue-store.js";
+import { ClientIdConflictError, isQueueStoreError, QueueTooLargeError, type QueueChange, type QueueStore } from "../store/queue-store.js";
 import type { LoadedThread } from "../threads/loaded-thread.js";
 import type { ThreadRegistry } from "../threads/thread-registry.js";
 import { assertInputWithinLimit, assertParamsWithinLimit, inputTextCharCount } from "../turns/input-limit.js";
@@ -142,10 +142,19 @@ export class ThreadQueues implements TurnLifecycleListener {
    * so that "idle" means idle everywhere.
    */
   async allowDirectTurn(thread: LoadedThread): Promise<void> {
-    if (thread.ephemeral) return;
-    if (!(await this.recordOf(thread).acquireLease())) {
+    if ((await this.directTurnHolder(thread)) !== null) {
       throw new QueueError("active_elsewhere", `thread ${thread.id} is active on another server instance; start its turns there`);
     }
+  }
+
+  /**
+   * Where a direct turn of the thread must run: null here (this instance holds the lease, or
+   * took it), else the lease holder's owner id (a forwarded turn/start goes there).
+   */
+  async directTurnHolder(thread: LoadedThread): Promise<string | null> {
+    if (thread.ephemeral) return null;
+    const record = this.recordOf(thread);
+    return (await record.acquireLease()) ? null : (record.holderId ?? "");
   }
 
   /** Whether a claim, dispatch or read of this thread is under way here (it must stay loaded). */
@@ -181,7 +190,7 @@ export class ThreadQueues implements TurnLifecycleListener {
   // ── The queue ──────────────────────────────────────────────────────────────────────────
 
   /** SPEC §3 add: checks in the seed's order, appends durably, then (after the response) `changed` and a drain. */
-  async add(threadId: string, turnStartParams: TurnStartParams, reply: ReplyOrder): Promise<QueuedTurn> {
+  async add(threadId: string, turnStartParams: TurnStartParams, reply: ReplyOrder, clientUserMessageId?: string | null): Promise<QueuedTurn> {
     if (threadId !== turnStartParams.threadId) throw new QueueError("thread_mismatch", "`threadId` must match `turnStartParams.threadId`");
     await this.requireQueueable(threadId, turnStartParams);
     const json = JSON.stringify(turnStartParams);
@@ -194,10 +203,13 @@ export class ThreadQueues implements TurnLifecycleListener {
       const row = await this.init.store.appendQueuedTurn(threadId, json, {
         maxQueueLength,
         maxQueueBytes,
+        ...(clientUserMessageId == null ? {} : { clientUserMessageId }),
         onCommitted: (version, appended) => this.committed(threadId, version, { type: "append", row: appended }, record, hold),
       });
-      return VisibleRow.of(row).queuedTurn;
+      // A retry of an add that is already stored or dispatched changed nothing: no `changed` follows.
+      return (row.replayed === undefined ? VisibleRow.of(row) : VisibleRow.replayed(row)).queuedTurn;
     } catch (error) {
+      if (error instanceof ClientIdConflictError) throw new QueueError("client_id_conflict", error.message, { cause: error });
       if (isQueueStoreError(error, "queue_full")) {
         throw new QueueError("queue_full", `queue is full: thread ${threadId} already holds ${maxQueueLength} queued turns`);
       }
@@ -279,6 +291,12 @@ export class ThreadQueues implements TurnLifecycleListener {
       this.records.get(change.threadId)?.heard(change.version);
       return;
     }
+    if (change.type === "followersAsked") {
+      const record = this.records.get(change.threadId);
+      if (record !== undefined && !this.leases.holds(record.id)) this.track(record.announceFollowing());
+      return;
+    }
+    if (change.type !== "resync") return;
     this.init.logger.debug(`re-reading loaded queues: ${change.reason}`);
     this.track(this.resync());
   }

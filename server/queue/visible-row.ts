@@ -24,6 +24,15 @@ export class VisibleRow {
     return new VisibleRow(record);
   }
 
+  /**
+   * The row an idempotent add's retry names (`AppendedQueuedTurn.replayed`), whatever its state:
+   * one that was claimed or already dispatched is shown as it was queued, `pending` — it is no
+   * longer in the visible queue, and a client retrying learns its id.
+   */
+  static replayed(record: QueuedTurnRecord): VisibleRow {
+    return new VisibleRow(record);
+  }
+
   get queuedTurnId(): string {
     return this.record.queuedTurnId;
   }
@@ -47,17 +56,19 @@ export class VisibleRow {
 
   /** `JSON.stringify` of the row's `QueuedTurn`, built from the stored JSON texts as they are. */
   get json(): string {
-    this.text ??= `{"id":${JSON.stringify(this.record.queuedTurnId)},"turnStartParams":${this.record.turnStartParamsJson},"status":${statusJson(this.record)}}`;
+    this.text ??= `{"id":${JSON.stringify(this.record.queuedTurnId)},"turnStartParams":${this.record.turnStartParamsJson},"status":${statusJson(this.record)}${clientIdJson(this.record)}}`;
     return this.text;
   }
 
   /** The client-visible object (a fresh one per call: the caller hands it out). */
   get queuedTurn(): QueuedTurn {
-    return {
+    const turn: QueuedTurn = {
       id: this.record.queuedTurnId,
       turnStartParams: JSON.parse(this.record.turnStartParamsJson) as TurnStartParams,
       status: this.record.state === "failed" ? { type: "failed", error: JSON.parse(failureJsonText(this.record.failureJson)) as TurnError } : { type: "pending" },
     };
+    if (this.record.clientUserMessageId !== null) turn.clientUserMessageId = this.record.clientUserMessageId;
+    return turn;
   }
 
   /** UTF-8 bytes of the stored `turnStartParams` (what a page's byte budget counts). */
@@ -70,6 +81,11 @@ export class VisibleRow {
 /** `{"threadId":…,"queuedTurns":[…]}`: the params of `thread/queue/changed` as JSON text. */
 export function queueChangedJson(threadId: string, rows: readonly VisibleRow[]): string {
   return `{"threadId":${JSON.stringify(threadId)},"queuedTurns":[${rows.map((row) => row.json).join(",")}]}`;
+}
+
+/** `,"clientUserMessageId":…` when the row has one; nothing otherwise (the field is optional). */
+function clientIdJson(record: QueuedTurnRecord): string {
+  return record.clientUserMessageId === null ? "" : `,"clientUserMessageId":${JSON.stringify(record.clientUserMessageId)}`;
 }
 
 function statusJson(record: QueuedTurnRecord): string {

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { REORDER_MISMATCH_MESSAGE, isQueueStoreError, type QueueStore, type QueuedTurnRecord } from "./queue-store.js";
+import { ClientIdConflictError, REORDER_MISMATCH_MESSAGE, isQueueStoreError, type QueueStore, type QueuedTurnRecord } from "./queue-store.js";
 
 export interface StoreUnderTest {
   store: QueueStore;
@@ -200,6 +200,78 @@ export function describeQueueStoreContract(backend: string, open: () => Promise<
         ]);
         expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
         expect(await store.listVisibleQueuedTurns(thread)).toHaveLength(2);
+      });
+    });
+
+    describe("idempotent append (clientUserMessageId)", () => {
+      const other = '{"threadId":"t","input":[{"type":"text","text":"other","text_elements":[]}]}';
+
+      it("returns the stored row for a repeated id, inserts nothing and commits no version", async () => {
+        const thread = await newThread();
+        const first = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "a" });
+        expect(first.clientUserMessageId).toBe("a");
+        expect(first.replayed).toBeUndefined();
+        const versions: number[] = [];
+        const again = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "a", onCommitted: (version) => versions.push(version) });
+        expect(again).toEqual({ ...first, replayed: "stored" });
+        expect(versions).toEqual([]);
+        expect(ids(await store.listVisibleQueuedTurns(thread))).toEqual([first.queuedTurnId]);
+      });
+
+      it("refuses the id with other params, naming the row, and changes nothing", async () => {
+        const thread = await newThread();
+        const first = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "a" });
+        const error: unknown = await store.appendQueuedTurn(thread, other, { clientUserMessageId: "a" }).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(ClientIdConflictError);
+        expect((error as ClientIdConflictError).queuedTurnId).toBe(first.queuedTurnId);
+        expect(ids(await store.listVisibleQueuedTurns(thread))).toEqual([first.queuedTurnId]);
+      });
+
+      it("keeps ids per thread, and a row without an id never matches", async () => {
+        const [one, two] = [await newThread(), await newThread()];
+        const a1 = await store.appendQueuedTurn(one, PARAMS, { clientUserMessageId: "same" });
+        const a2 = await store.appendQueuedTurn(two, PARAMS, { clientUserMessageId: "same" });
+        expect(a2.queuedTurnId).not.toBe(a1.queuedTurnId);
+        await store.appendQueuedTurn(one, PARAMS);
+        await store.appendQueuedTurn(one, PARAMS);
+        expect(await store.listVisibleQueuedTurns(one)).toHaveLength(3);
+      });
+
+      it("concurrent appends of one id leave one row", async () => {
+        const thread = await newThread();
+        const rows = await Promise.all(Array.from({ length: 8 }, () => store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "race" })));
+        expect(new Set(rows.map((row) => row.queuedTurnId)).size).toBe(1);
+        expect(rows.filter((row) => row.replayed === undefined)).toHaveLength(1);
+        expect(await store.listVisibleQueuedTurns(thread)).toHaveLength(1);
+      });
+
+      it("remembers the id of a dispatched row (its turn started), and forgets a deleted one", async () => {
+        const thread = await newThread();
+        const queued = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "ran" });
+        const claimed = await store.claimHeadQueuedTurn(thread, undefined, { dispatchTurnId: "turn-1" });
+        expect(claimed?.queuedTurnId).toBe(queued.queuedTurnId);
+        expect((await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "ran" })).replayed).toBe("stored");
+        expect(await store.removeDispatchingQueuedTurn(thread, "turn-1")).toBe(true);
+        const replayed = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "ran" });
+        expect(replayed).toMatchObject({ queuedTurnId: queued.queuedTurnId, replayed: "dispatched", clientUserMessageId: "ran", turnStartParamsJson: queued.turnStartParamsJson });
+        expect(await store.listVisibleQueuedTurns(thread)).toEqual([]);
+        await expect(store.appendQueuedTurn(thread, other, { clientUserMessageId: "ran" })).rejects.toBeInstanceOf(ClientIdConflictError);
+
+        const deleted = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "gone" });
+        expect(await store.deleteQueuedTurn(thread, deleted.queuedTurnId)).toBe(true);
+        const readded = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "gone" });
+        expect(readded.replayed).toBeUndefined();
+        expect(readded.queuedTurnId).not.toBe(deleted.queuedTurnId);
+      });
+
+      it("returns a failed row as it is", async () => {
+        const thread = await newThread();
+        const queued = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "broke" });
+        await store.claimHeadQueuedTurn(thread);
+        const failure = '{"message":"x","codexErrorInfo":null,"additionalDetails":null}';
+        expect(await store.markQueuedTurnFailed(queued.queuedTurnId, failure)).toBe(true);
+        const again = await store.appendQueuedTurn(thread, PARAMS, { clientUserMessageId: "broke" });
+        expect(again).toMatchObject({ queuedTurnId: queued.queuedTurnId, state: "failed", failureJson: failure, replayed: "stored" });
       });
     });
 

@@ -71,6 +71,8 @@ export interface QueuedTurnRecord {
   failureJson: string | null;
   createdAtMs: number;
   updatedAtMs: number;
+  /** The `clientUserMessageId` the row was added with (unique per thread among stored rows). */
+  clientUserMessageId: string | null;
 }
 
 /**
@@ -96,7 +98,56 @@ export interface AppendQueuedTurnOptions extends QueueWriteOptions<QueuedTurnRec
    * append fails with `queue_too_large` when it would pass this.
    */
   maxQueueBytes?: number;
+  /**
+   * Makes the append idempotent (thread/queue/add's `clientUserMessageId`): when a row of the
+   * thread that is still stored (any state) carries this id, or one whose turn started within
+   * the store's dedupe retention did, nothing is inserted and that row comes back (`replayed`);
+   * with other params the append fails with `ClientIdConflictError`. Checked under the
+   * thread's write lock; a unique index makes the database refuse a second row even so.
+   */
+  clientUserMessageId?: string;
 }
+
+/** What an append returns: the new row, or — `replayed` — the one its `clientUserMessageId` names. */
+export interface AppendedQueuedTurn extends QueuedTurnRecord {
+  /**
+   * `stored`: the row is still in the queue (pending, dispatching or failed), as it is now.
+   * `dispatched`: its turn started within the retention window; the record is the one kept for
+   * it (state `dispatching`, the last it had; `queueOrder` −1). Absent when the row is new.
+   */
+  readonly replayed?: "stored" | "dispatched";
+}
+
+/** A turn event of a thread, as its holder sent it to its own subscribers (the params' JSON text). */
+export interface TurnEvent {
+  readonly threadId: string;
+  readonly method: TurnEventMethod;
+  readonly paramsJson: string;
+}
+
+export type TurnEventMethod = "turn/started" | "turn/completed" | "error";
+
+export const TURN_EVENT_METHODS: ReadonlySet<string> = new Set<TurnEventMethod>(["turn/started", "turn/completed", "error"]);
+
+/** A `turn/start` one instance hands to the instance holding the thread's lease. */
+export interface ForwardedTurnStart {
+  readonly requestId: string;
+  readonly threadId: string;
+  /** The lease owner it is meant for. */
+  readonly holderId: string;
+  /** The instance waiting for the answer. */
+  readonly senderId: string;
+  readonly paramsJson: string;
+}
+
+/**
+ * Where a forwarded turn/start stands, as its sender collects it: `answered` (the answer's JSON,
+ * the row is gone), `cancelled` (it was still pending and the sender withdrew it: nothing ran),
+ * `taken` (the holder is working on it), `pending` (not taken yet, not withdrawn), `missing`.
+ */
+export type ForwardedTurnStartState =
+  | { readonly state: "answered"; readonly answerJson: string }
+  | { readonly state: "cancelled" | "taken" | "pending" | "missing" };
 
 export interface ClaimHeadOptions extends QueueWriteOptions<QueuedTurnRecord | null> {
   /**
@@ -180,7 +231,19 @@ export type ThreadLeaseOutcome =
  * may have been missed (the notification link was down, or another process wrote a file
  * without a notification channel); re-read what matters.
  */
-export type QueueChange = { type: "changed"; threadId: string; version: number } | { type: "resync"; reason: string };
+export type QueueChange =
+  | { type: "changed"; threadId: string; version: number }
+  | { type: "resync"; reason: string }
+  /** A turn event another instance published (`publishTurnEvent`), in its publish order. */
+  | ({ type: "turnEvent" } & TurnEvent)
+  /** Forwarded turn/starts wait for `holderId` (`takeForwardedTurnStarts`). */
+  | { type: "turnStartForwarded"; holderId: string }
+  /** A forwarded turn/start was answered (`collectForwardedTurnStart`). */
+  | { type: "turnStartAnswered"; requestId: string }
+  /** Another instance follows the thread for `validForMs` from now (`announceFollowing`). */
+  | { type: "following"; threadId: string; validForMs: number }
+  /** The thread's new lease holder asks its followers to announce themselves now (`askFollowers`). */
+  | { type: "followersAsked"; threadId: string };
 
 export type QueueChangeListener = (change: QueueChange) => void;
 
@@ -192,7 +255,7 @@ export interface QueueStore {
    * Appends a `pending` row at the tail of the thread's queue (queue_order = max + 1) in one
    * statement. Rejects with `thread_not_found`, `queue_full` or `invalid_json`.
    */
-  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord>;
+  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<AppendedQueuedTurn>;
 
   /** Pending and failed rows, in queue order. */
   listVisibleQueuedTurns(threadId: string): Promise<QueuedTurnRecord[]>;
@@ -282,6 +345,42 @@ export interface QueueStore {
    */
   subscribeQueueChanges(listener: QueueChangeListener): () => void;
 
+  /**
+   * Hands a turn event of a thread to the other instances' change feeds (`turnEvent`), at most
+   * once each and in publish order. PostgreSQL: a NOTIFY (the event through a table row when it
+   * is larger than a NOTIFY payload); SQLite: a row other processes read when the file changed.
+   * Resolves once committed; a failure loses the event (it is never retried: at most once).
+   */
+  publishTurnEvent(event: TurnEvent): Promise<void>;
+
+  /**
+   * Whether this backend tells the instances which threads others follow (`announceFollowing`,
+   * `following` changes), so that a holder publishes a thread's turn events only while someone
+   * elsewhere follows it. Without (SQLite, memory), every event of a persisted thread is published.
+   */
+  readonly announcesFollowers: boolean;
+
+  /** Tells the other instances that this one follows `threadIds` for `validForMs` (at most once). */
+  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void>;
+
+  /** Asks the instances following `threadIds` to announce it now (a new lease holder; at most once). */
+  askFollowers(threadIds: readonly string[]): Promise<void>;
+
+  /** Stores a turn/start for the thread's lease holder and tells it (`turnStartForwarded`). */
+  forwardTurnStart(request: ForwardedTurnStart): Promise<void>;
+
+  /** The holder takes every pending turn/start forwarded to it (pending → taken), oldest first. */
+  takeForwardedTurnStarts(holderId: string): Promise<ForwardedTurnStart[]>;
+
+  /** The holder answers a taken turn/start and tells its sender (`turnStartAnswered`); false if not taken. */
+  answerForwardedTurnStart(requestId: string, answerJson: string): Promise<boolean>;
+
+  /**
+   * The sender's side: an answer is returned and the row removed; with `withdraw`, a request
+   * not yet taken is removed too (`cancelled`: it will never run).
+   */
+  collectForwardedTurnStart(requestId: string, withdraw: boolean): Promise<ForwardedTurnStartState>;
+
   /** Waits for accepted operations to finish, then releases the backend. Later calls reject with `closed`. */
   close(): Promise<void>;
 }
@@ -298,7 +397,9 @@ export type QueueStoreErrorCode =
   | "closed"
   | "schema_too_new"
   /** The database cannot be reached or did not answer in time; nothing was done. Retry later. */
-  | "unavailable";
+  | "unavailable"
+  /** An append's `clientUserMessageId` names a row with other params (`ClientIdConflictError`). */
+  | "client_id_conflict";
 
 /** The exact text upstream reports (the server prefixes `failed to reorder queued turns: `). */
 export const REORDER_MISMATCH_MESSAGE = "queue reorder must include every visible queued turn exactly once";
@@ -330,3 +431,23 @@ export class QueueTooLargeError extends QueueStoreError {
 export function isQueueStoreError(value: unknown, code?: QueueStoreErrorCode): value is QueueStoreError {
   return value instanceof QueueStoreError && (code === undefined || value.code === code);
 }
+
+/** The `clientUserMessageId` of an append is taken by a row (stored or dispatched) with other params. */
+export class ClientIdConflictError extends QueueStoreError {
+  constructor(
+    readonly threadId: string,
+    readonly clientUserMessageId: string,
+    readonly queuedTurnId: string,
+  ) {
+    super(
+      "client_id_conflict",
+      `clientUserMessageId ${JSON.stringify(clientUserMessageId)} is already used by queued turn ${queuedTurnId} of thread ${threadId} with different turnStartParams`,
+    );
+  }
+}
+
+/** How long the ids of dispatched rows are remembered for idempotent retries, unless told otherwise: 24 h. */
+export const DEFAULT_DEDUPE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** How long oversized turn events (PostgreSQL) and SQLite's turn events stay readable: 5 minutes. */
+export const TURN_EVENT_RETENTION_MS = 5 * 60 * 1000;

@@ -21,6 +21,7 @@ export interface QueuedTurnRow {
   failure_json: string | null;
   created_at_ms: number;
   updated_at_ms: number;
+  client_user_message_id: string | null;
 }
 
 export function toQueuedTurnRecord(row: QueuedTurnRow): QueuedTurnRecord {
@@ -34,6 +35,7 @@ export function toQueuedTurnRecord(row: QueuedTurnRow): QueuedTurnRecord {
     failureJson: row.failure_json,
     createdAtMs: row.created_at_ms,
     updatedAtMs: row.updated_at_ms,
+    clientUserMessageId: row.client_user_message_id,
   };
 }
 

@@ -8,6 +8,10 @@ import { v7 as uuidv7 } from "uuid";
 import type { Turn, TurnStartParams } from "../../generated/types/v2/index.js";
 import type { LoadedThread } from "../threads/loaded-thread.js";
 import type { ThreadRegistry } from "../threads/thread-registry.js";
+import type { ServerNotifications } from "../../generated/protocol/methods.js";
+import type { TurnEventMethod } from "../store/queue-store.js";
+import { PreparedNotification } from "../threads/prepared-notification.js";
+import type { TurnEventSink } from "./turn-event-relay.js";
 import type { TurnOutcome, TurnRunner } from "./turn-runner.js";
 
 /** Who follows the turns of every thread (the queue, which drains a thread once it is idle). */
@@ -38,6 +42,8 @@ export class TurnCoordinator implements TurnStarter {
     private readonly registry: ThreadRegistry,
     private readonly runner: TurnRunner,
     private readonly now: () => number = Date.now,
+    /** Where the events of persisted threads' turns also go (other instances' subscribers). */
+    private readonly events?: TurnEventSink,
   ) {}
 
   subscribe(listener: TurnLifecycleListener): () => void {
@@ -79,7 +85,7 @@ export class TurnCoordinator implements TurnStarter {
     this.startedAtMs.set(turnId, startedAt);
     thread.pendingTurnStarts.delete(turnId);
     thread.activeTurnIds.add(turnId);
-    this.registry.notify(thread.id, "turn/started", {
+    this.emit(thread, "turn/started", {
       threadId: thread.id,
       turn: {
         id: turnId,
@@ -103,9 +109,9 @@ export class TurnCoordinator implements TurnStarter {
     thread.lastTerminalTurnId = turnId;
     const error = outcome.status === "failed" ? outcome.error : null;
     if (error !== null) {
-      this.registry.notify(thread.id, "error", { threadId: thread.id, turnId, error, willRetry: false });
+      this.emit(thread, "error", { threadId: thread.id, turnId, error, willRetry: false });
     }
-    this.registry.notify(thread.id, "turn/completed", {
+    this.emit(thread, "turn/completed", {
       threadId: thread.id,
       turn: {
         id: turnId,
@@ -118,5 +124,12 @@ export class TurnCoordinator implements TurnStarter {
       },
     });
     for (const listener of this.listeners) listener.turnEnded(thread.id);
+  }
+
+  /** To this instance's subscribers, serialized once; and, for a persisted thread, to the other instances'. */
+  private emit<M extends TurnEventMethod>(thread: LoadedThread, method: M, params: ServerNotifications[M]["params"]): void {
+    const paramsJson = JSON.stringify(params);
+    this.registry.notifyPrepared(thread.id, new PreparedNotification(method, () => paramsJson));
+    if (!thread.ephemeral) this.events?.published({ threadId: thread.id, method, paramsJson });
   }
 }

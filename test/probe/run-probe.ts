@@ -1,6 +1,6 @@
 /** Runs `codegen probe` in-process, as `npm run codegen -- probe …` would, and collects its output. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { quote } from "shell-quote";
 import ts from "typescript";
@@ -31,17 +31,30 @@ let fixtureValidators: string | undefined;
 
 /**
  * The generated validators (validators/standalone.ts and the formats it imports) as plain
- * JavaScript in a temp folder, for the fixture server, which runs under plain node so that it
+ * JavaScript (cached below node_modules/.cache), for the fixture server, which runs under plain node so that it
  * starts fast (one server per probe session and per shrinking step). Built once per process.
  */
 export function fixtureValidatorsModule(): string {
   if (fixtureValidators !== undefined) return fixtureValidators;
-  const folder = join(mkdtempSync(join(tmpdir(), "probe-fixture-validators-")), "validators");
-  mkdirSync(folder);
-  for (const name of ["standalone", "formats"]) {
-    const source = readFileSync(join(REPO_ROOT, "generated", "validators", `${name}.ts`), "utf8");
+  const sources = ["standalone", "formats"].map((name) => ({
+    name,
+    source: readFileSync(join(REPO_ROOT, "generated", "validators", `${name}.ts`), "utf8"),
+  }));
+  // A cache under the repository's node_modules, named by the sources' hash: what the validators
+  // require of ajv's runtime (ucs2length for a maxLength, …) resolves there as in a project that
+  // installed ajv, and runs reuse it instead of leaving a copy behind each time.
+  const hash = createHash("sha256");
+  for (const { source } of sources) hash.update(source);
+  const folder = join(REPO_ROOT, "node_modules", ".cache", "probe-fixture-validators", hash.digest("hex").slice(0, 16), "validators");
+  mkdirSync(folder, { recursive: true });
+  for (const { name, source } of sources) {
+    const target = join(folder, `${name}.js`);
+    if (existsSync(target)) continue;
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
-    writeFileSync(join(folder, `${name}.js`), outputText);
+    // Written aside and renamed: test files running at once never read a half-written module.
+    const partial = `${target}.${process.pid}.partial`;
+    writeFileSync(partial, outputText);
+    renameSync(partial, target);
   }
   fixtureValidators = join(folder, "standalone.js");
   return fixtureValidators;

@@ -18,8 +18,8 @@ export interface Instance {
 export interface InstanceSet {
   readonly backend: TestBackend;
   readonly instances: Instance[];
-  /** Starts one more instance on the same database. */
-  start(args?: readonly string[], env?: NodeJS.ProcessEnv): Promise<Instance>;
+  /** Starts one more instance on the same database (through `db`, e.g. a proxy to it, when given). */
+  start(args?: readonly string[], env?: NodeJS.ProcessEnv, db?: string): Promise<Instance>;
   /** The instance whose process holds the thread's lease, if any does. */
   leaseHolder(threadId: string): Promise<Instance | undefined>;
   /** SQL against the instances' schema, for assertions. */
@@ -39,8 +39,8 @@ export async function startInstances(count: number, args: readonly string[], db?
   admin.on("error", () => undefined); // a database restart in a test ends this session too
   let adminReady: Promise<void> | undefined;
 
-  const start = async (extra: readonly string[] = args, env: NodeJS.ProcessEnv = process.env): Promise<Instance> => {
-    const server = await WebSocketServerProcess.start(url, ["--log-level", "error", ...schemaArgs, ...extra], env);
+  const start = async (extra: readonly string[] = args, env: NodeJS.ProcessEnv = process.env, through: string = url): Promise<Instance> => {
+    const server = await WebSocketServerProcess.start(through, ["--log-level", "error", ...schemaArgs, ...extra], env);
     const instance: Instance = {
       server,
       connect: async () => {

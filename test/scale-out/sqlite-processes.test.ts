@@ -1,12 +1,13 @@
 /**
  * Several server processes on one SQLite file (one machine): the same leases decide which one
  * dispatches a thread; changes reach the others through the file's change counter (a poll, not
- * a notification); a direct turn/start goes to the thread's holder only; a holder that died is
- * replaced at once (its pid is gone), without waiting for its lease to expire.
+ * a notification); a direct turn/start on another process is forwarded to the thread's holder
+ * and runs there, and its turn events reach the other process's clients through the file; a
+ * holder that died is replaced at once (its pid is gone), without waiting for its lease to expire.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketClientTransport } from "../../generated/client/index.js";
-import { agentText, queueTurn, rpcFailure, startThread, textTurn } from "../support/scenario-helpers.js";
+import { agentText, queueTurn, startThread, textTurn } from "../support/scenario-helpers.js";
 import { TempDir, WebSocketServerProcess } from "../support/server-process.js";
 import { TestClient } from "../support/test-client.js";
 
@@ -38,11 +39,11 @@ describe("several server processes on one SQLite file", () => {
     await second.client.client.request("thread/resume", { threadId });
     await second.client.next("thread/queue/changed");
 
-    expect(await rpcFailure(second.client.client.request("turn/start", textTurn(threadId, "direct")))).toEqual({
-      code: -32600,
-      message: `thread ${threadId} is active on another server instance; start its turns there`,
-      data: undefined,
-    });
+    const forwarded = await second.client.client.request("turn/start", textTurn(threadId, "direct"));
+    const ranOnHolder = await first.client.next("turn/completed", (p) => p.turn.id === forwarded.turn.id);
+    expect(agentText(ranOnHolder.turn)).toBe("direct");
+    // The second process's client hears of the turn it started, through the file.
+    expect(await second.client.next("turn/completed", (p) => p.turn.id === forwarded.turn.id)).toEqual(ranOnHolder);
     const added = await queueTurn(second.client, threadId, "added on the second process");
     const done = await first.client.next("turn/completed");
     expect(agentText(done.turn)).toBe("added on the second process");

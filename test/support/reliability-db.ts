@@ -40,7 +40,8 @@ export function tableHashes(path: string): Record<string, string> {
   return withDatabase(path, (db) => {
     const tables = db
       .prepare<[], { name: string; sql: string }>(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        // store_processes says which server processes have the file open: presence, not data.
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'store_processes' ORDER BY name",
       )
       .all();
     const hashes: Record<string, string> = {};

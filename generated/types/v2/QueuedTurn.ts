@@ -5,6 +5,10 @@ import type { QueuedTurnStartParams } from "./QueuedTurnStartParams.js";
 import type { QueuedTurnStatus } from "./QueuedTurnStatus.js";
 
 export type QueuedTurn = {
+    /**
+     * The `clientUserMessageId` the row was added with; absent when it had none.
+     */
+    clientUserMessageId?: string | null;
     id: string;
     status: QueuedTurnStatus;
     turnStartParams: QueuedTurnStartParams;

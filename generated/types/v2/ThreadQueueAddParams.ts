@@ -7,6 +7,10 @@ import type { QueuedTurnStartParams } from "./QueuedTurnStartParams.js";
  * Params of `thread/queue/add`: append a turn to the tail of a thread's queue; `threadId` must equal `turnStartParams.threadId`.
  */
 export type ThreadQueueAddParams = {
+    /**
+     * A client-chosen id that makes the add idempotent: an add whose id matches a row of the thread that is still queued, or that was dispatched within the server's retention window, returns that row instead of queueing a second one (the same `turnStartParams` are required). Retry an unanswered add with the same id.
+     */
+    clientUserMessageId?: string | null;
     threadId: string;
     turnStartParams: QueuedTurnStartParams;
 };

@@ -13,7 +13,7 @@ import { isQueueStoreError } from "../../store/queue-store.js";
 
 export const STORE_UNAVAILABLE_MESSAGE = "Storage unavailable; retry later.";
 
-const SERVER_SIDE: ReadonlySet<QueueErrorCode> = new Set(["add_failed"]);
+const SERVER_SIDE: ReadonlySet<QueueErrorCode> = new Set(["add_failed", "forward_unanswered"]);
 
 export function toRpcError(error: unknown): unknown {
   if (isQueueError(error)) return SERVER_SIDE.has(error.code) ? internalError(error.message) : invalidRequest(error.message);

@@ -5,6 +5,6 @@ import type { RequestContext } from "../request-context.js";
 
 export function threadQueueAddHandler(runtime: ServerRuntime) {
   return async (params: ThreadQueueAddParams, ctx: RequestContext): Promise<ThreadQueueAddResponse> => ({
-    queuedTurn: await runtime.queues.add(parseThreadId(params.threadId), params.turnStartParams, ctx),
+    queuedTurn: await runtime.queues.add(parseThreadId(params.threadId), params.turnStartParams, ctx, params.clientUserMessageId),
   });
 }

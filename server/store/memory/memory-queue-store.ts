@@ -13,7 +13,13 @@ import { v7 as uuidv7 } from "uuid";
 import { BatchQueue, type OpOutcome } from "../batch-queue.js";
 import { reportCommitted, VersionCapture } from "../committed-version.js";
 import {
+  ClientIdConflictError,
+  DEFAULT_DEDUPE_RETENTION_MS,
   QueueStoreError,
+  type AppendedQueuedTurn,
+  type ForwardedTurnStart,
+  type ForwardedTurnStartState,
+  type TurnEvent,
   QueueTooLargeError,
   REORDER_MISMATCH_MESSAGE,
   type AppendQueuedTurnOptions,
@@ -48,7 +54,12 @@ export class MemoryDatabase {
   /** Thread id → its rows (any state), in queue order. */
   readonly rows = new Map<string, QueuedTurnRecord[]>();
   readonly stores = new Set<MemoryQueueStore>();
+  /** `threadId\0clientUserMessageId` → the record of a dispatched row and when it was dispatched. */
+  readonly dispatchedClientIds = new Map<string, { record: QueuedTurnRecord; atMs: number }>();
+  readonly forwardedTurnStarts = new Map<string, { request: ForwardedTurnStart; state: "pending" | "taken" | "answered"; answerJson: string | null }>();
 }
+
+const clientIdKey = (threadId: string, clientUserMessageId: string): string => `${threadId}\0${clientUserMessageId}`;
 
 /** A failure to inject: before the operation ran, or after it committed (the caller cannot tell). */
 export interface StoreFault {
@@ -62,6 +73,8 @@ export interface MemoryQueueStoreOptions {
   readonly now?: () => number;
   /** Asked before each operation (by method name); a fault fails it. */
   readonly fault?: (method: keyof QueueStore) => StoreFault | undefined;
+  /** How long the ids of dispatched rows are remembered for idempotent adds. Default 24 h. */
+  readonly dedupeRetentionMs?: number;
 }
 
 interface QueuedOp {
@@ -119,13 +132,28 @@ export class MemoryQueueStore implements QueueStore {
 
   // ── Queue ──────────────────────────────────────────────────────────────────────────────
 
-  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options: AppendQueuedTurnOptions = {}): Promise<QueuedTurnRecord> {
-    return this.versioned("appendQueuedTurn", options, () => {
+  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options: AppendQueuedTurnOptions = {}): Promise<AppendedQueuedTurn> {
+    return this.versioned("appendQueuedTurn", options, (): AppendedQueuedTurn => {
       const maxRows = positiveLimitOrNull("maxQueueLength", options.maxQueueLength);
       const maxBytes = positiveLimitOrNull("maxQueueBytes", options.maxQueueBytes);
       const rows = this.rowsOf(threadId);
       if (rows === undefined) throw new QueueStoreError("thread_not_found", `thread not found: ${threadId}`);
       const json = compactJson(turnStartParamsJson, "turn start params are not valid JSON");
+      const clientId = options.clientUserMessageId ?? null;
+      if (clientId !== null) {
+        const stored = rows.find((row) => row.clientUserMessageId === clientId);
+        const dispatched = this.database.dispatchedClientIds.get(clientIdKey(threadId, clientId));
+        const found =
+          stored !== undefined
+            ? { record: stored, replayed: "stored" as const }
+            : dispatched !== undefined && dispatched.atMs >= this.now() - this.dedupeRetentionMs
+              ? { record: dispatched.record, replayed: "dispatched" as const }
+              : undefined;
+        if (found !== undefined) {
+          if (found.record.turnStartParamsJson !== json) throw new ClientIdConflictError(threadId, clientId, found.record.queuedTurnId);
+          return { ...found.record, replayed: found.replayed };
+        }
+      }
       if (maxRows !== null && rows.length >= maxRows) {
         throw new QueueStoreError("queue_full", `thread queue is full (${maxRows} queued turns): ${threadId}`);
       }
@@ -146,6 +174,7 @@ export class MemoryQueueStore implements QueueStore {
         failureJson: null,
         createdAtMs: now,
         updatedAtMs: now,
+        clientUserMessageId: clientId,
       };
       rows.push(row);
       this.bump(threadId);
@@ -254,7 +283,14 @@ export class MemoryQueueStore implements QueueStore {
       const rows = this.rowsOf(threadId);
       const index = rows?.findIndex((row) => row.state === "dispatching" && row.dispatchTurnId === turnId) ?? -1;
       if (rows === undefined || index === -1) return false;
-      rows.splice(index, 1);
+      const [removed] = rows.splice(index, 1);
+      if (removed?.clientUserMessageId != null) {
+        const at = this.now();
+        this.database.dispatchedClientIds.set(clientIdKey(threadId, removed.clientUserMessageId), {
+          record: { ...removed, queueOrder: -1, dispatchTurnId: null, failureJson: null, createdAtMs: at, updatedAtMs: at },
+          atMs: at,
+        });
+      }
       return true;
     });
   }
@@ -346,6 +382,67 @@ export class MemoryQueueStore implements QueueStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every event is published here: nothing to announce. */
+  readonly announcesFollowers = false;
+
+  announceFollowing(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  askFollowers(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  publishTurnEvent(event: TurnEvent): Promise<void> {
+    return this.op("publishTurnEvent", () => this.tellPeers({ type: "turnEvent", ...event }));
+  }
+
+  forwardTurnStart(request: ForwardedTurnStart): Promise<void> {
+    return this.op("forwardTurnStart", () => {
+      this.database.forwardedTurnStarts.set(request.requestId, { request, state: "pending", answerJson: null });
+      this.tellAll({ type: "turnStartForwarded", holderId: request.holderId });
+    });
+  }
+
+  takeForwardedTurnStarts(holderId: string): Promise<ForwardedTurnStart[]> {
+    return this.op("takeForwardedTurnStarts", () => {
+      const taken: ForwardedTurnStart[] = [];
+      for (const entry of this.database.forwardedTurnStarts.values()) {
+        if (entry.state !== "pending" || entry.request.holderId !== holderId) continue;
+        entry.state = "taken";
+        taken.push(entry.request);
+      }
+      return taken;
+    });
+  }
+
+  answerForwardedTurnStart(requestId: string, answerJson: string): Promise<boolean> {
+    return this.op("answerForwardedTurnStart", () => {
+      const entry = this.database.forwardedTurnStarts.get(requestId);
+      if (entry?.state !== "taken") return false;
+      entry.state = "answered";
+      entry.answerJson = answerJson;
+      this.tellAll({ type: "turnStartAnswered", requestId });
+      return true;
+    });
+  }
+
+  collectForwardedTurnStart(requestId: string, withdraw: boolean): Promise<ForwardedTurnStartState> {
+    return this.op("collectForwardedTurnStart", (): ForwardedTurnStartState => {
+      const entry = this.database.forwardedTurnStarts.get(requestId);
+      if (entry === undefined) return { state: "missing" };
+      if (entry.state === "answered" && entry.answerJson !== null) {
+        this.database.forwardedTurnStarts.delete(requestId);
+        return { state: "answered", answerJson: entry.answerJson };
+      }
+      if (entry.state === "pending" && withdraw) {
+        this.database.forwardedTurnStarts.delete(requestId);
+        return { state: "cancelled" };
+      }
+      return { state: entry.state === "pending" ? "pending" : "taken" };
+    });
+  }
+
   /** Tells this store's listeners that changes may have been missed (as a reconnect would). */
   resync(reason: string): void {
     this.emit({ type: "resync", reason });
@@ -391,6 +488,20 @@ export class MemoryQueueStore implements QueueStore {
         for (const { threadId, version } of changes) peer.emit({ type: "changed", threadId, version });
       });
     }
+  }
+
+  private get dedupeRetentionMs(): number {
+    return this.options.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS;
+  }
+
+  /** Later, not inside this batch, as a notification arrives. */
+  private tellPeers(change: QueueChange): void {
+    for (const peer of this.database.stores) if (peer !== this) queueMicrotask(() => peer.emit(change));
+  }
+
+  /** Forwarded turn/starts are addressed by instance id, which may be this store's own. */
+  private tellAll(change: QueueChange): void {
+    for (const store of this.database.stores) queueMicrotask(() => store.emit(change));
   }
 
   private emit(change: QueueChange): void {

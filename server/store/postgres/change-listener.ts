@@ -1,7 +1,10 @@
 import pg from "pg";
-import type { QueueChange } from "../queue-store.js";
+import { TURN_EVENT_METHODS, type QueueChange, type TurnEvent, type TurnEventMethod } from "../queue-store.js";
+import { StoreUnavailableError, toStoreFailure } from "./errors.js";
 import { LISTENING } from "../tell-listener.js";
+import { TURN_START_CHANNEL } from "./ops/forwarded-turn-starts.js";
 import { QUEUE_CHANGED_CHANNEL } from "./ops/queue-version.js";
+import { publishTurnEvents, TURN_EVENT_CHANNEL } from "./ops/turn-events.js";
 
 export interface PgChangeListenerSettings {
   connectionString: string;
@@ -21,9 +24,16 @@ export interface PgChangeListenerSettings {
    */
   heartbeatMs?: number;
   onChange(change: QueueChange): void;
+  /** Clock for stored (oversized) turn events. */
+  now: () => number;
+  /** How long published turn events are gathered into one statement. Default PUBLISH_GATHER_MS. */
+  publishGatherMs?: number;
   /** A lost or refused connection (it is retried); for logging. */
   onError?(error: Error): void;
 }
+
+/** Turn events published within this many milliseconds share one NOTIFY statement. */
+export const PUBLISH_GATHER_MS = 10;
 
 /**
  * The dedicated LISTEN connection of a PostgreSQL store (a pooled connection cannot LISTEN: it
@@ -37,6 +47,11 @@ export class PgChangeListener {
   private current: { client: pg.Client; stop(): void } | undefined;
   private wakeSleeper: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  /** Turn events leave in arrival order, also when one has to be read from its table first. */
+  private turnEvents: Promise<void> = Promise.resolve();
+  /** Turn events to publish, in order; what comes while one statement is in flight goes in the next. */
+  private outbox: Array<{ event: TurnEvent; resolve(): void; reject(error: unknown): void }> = [];
+  private sending = false;
   private listeningNow = false;
 
   constructor(private readonly settings: PgChangeListenerSettings) {}
@@ -89,7 +104,10 @@ export class PgChangeListener {
       connectionTimeoutMillis: this.settings.connectionTimeoutMs,
       query_timeout: heartbeatMs,
       keepAlive: true,
-      ...(this.settings.schema === undefined ? {} : { options: `-c search_path=${this.settings.schema}` }),
+      // Turn events are published on this connection (`publish`), each NOTIFY its own
+      // transaction: without waiting for the WAL flush, its commit holds PostgreSQL's
+      // notification lock only briefly (events are at most once; a crash may lose them anyway).
+      options: [...(this.settings.schema === undefined ? [] : [`-c search_path=${this.settings.schema}`]), "-c synchronous_commit=off"].join(" "),
     });
     let stop!: () => void;
     const lost = new Promise<void>((resolve) => {
@@ -107,9 +125,11 @@ export class PgChangeListener {
       const schema = (await client.query<{ schema: string | null }>("SELECT current_schema() AS schema")).rows[0]?.schema ?? null;
       client.on("notification", (message) => {
         if (message.channel === QUEUE_CHANGED_CHANNEL) this.handle(message.payload, schema);
+        else if (message.channel === TURN_EVENT_CHANNEL) this.handleTurnEvent(client, message.payload, schema);
+        else if (message.channel === TURN_START_CHANNEL) this.handleTurnStart(message.payload, schema);
       });
-      // The channel is a constant identifier; LISTEN takes no bind parameters.
-      await client.query(`LISTEN ${QUEUE_CHANGED_CHANNEL}`);
+      // The channels are constant identifiers; LISTEN takes no bind parameters.
+      await client.query(`LISTEN ${QUEUE_CHANGED_CHANNEL}; LISTEN ${TURN_EVENT_CHANNEL}; LISTEN ${TURN_START_CHANNEL}`);
       established = true;
       this.listeningNow = true;
       this.settings.onChange(first ? LISTENING : { type: "resync", reason: "reconnected to PostgreSQL" });
@@ -151,6 +171,111 @@ export class PgChangeListener {
     this.settings.onChange({ type: "changed", threadId, version });
   }
 
+  /**
+   * Publishes a turn event on this connection, outside the store's batch transactions: the
+   * NOTIFY of an event then never makes a batch wait on PostgreSQL's notification lock (commits
+   * that notify take turns; a batch with only a dispatch's removal would otherwise notify too).
+   * Events sent while one statement is in flight go together in the next, in order. Rejects
+   * (the event is lost: at most once) while the connection is down.
+   */
+  publish(event: TurnEvent): Promise<void> {
+    const client = this.current?.client;
+    if (!this.listeningNow || client === undefined) {
+      return Promise.reject(new StoreUnavailableError(new Error("the LISTEN connection is not established")));
+    }
+    return new Promise((resolve, reject) => {
+      this.outbox.push({ event, resolve, reject });
+      if (this.sending) return;
+      // A short gather: the events of the next moments go in the same statement and transaction,
+      // so every listening backend is woken once for them, not once per event.
+      this.sending = true;
+      setTimeout(() => void this.sendOutbox(client), this.settings.publishGatherMs ?? PUBLISH_GATHER_MS);
+    });
+  }
+
+  private async sendOutbox(client: pg.Client): Promise<void> {
+    try {
+      while (this.outbox.length > 0) {
+        const batch = this.outbox.splice(0);
+        try {
+          await publishTurnEvents({ db: client, now: this.settings.now, origin: this.settings.origin }, batch.map((entry) => entry.event));
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          const failure = toStoreFailure(error);
+          for (const entry of batch) entry.reject(failure);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** `schema\norigin\nthreadId\nmethod\n<params JSON | #event_seq>` (ops/turn-events.ts). */
+  private handleTurnEvent(client: pg.Client, payload: string | undefined, schema: string | null): void {
+    const fields = splitLines(payload ?? "", 5);
+    if (fields === undefined) return;
+    const [fromSchema, origin, threadId = "", method = "", body = ""] = fields;
+    if (fromSchema !== schema || origin === this.settings.origin || !TURN_EVENT_METHODS.has(method)) return;
+    const eventMethod = method as TurnEventMethod;
+    const stored = body.startsWith("#") ? Number(body.slice(1)) : undefined;
+    this.turnEvents = this.turnEvents.then(async () => {
+      let paramsJson = body;
+      if (stored !== undefined) {
+        try {
+          const row = (await client.query<{ params_json: string }>("SELECT params_json FROM thread_turn_events WHERE event_seq = $1", [stored])).rows[0];
+          if (row === undefined) return; // pruned: lost, as an event missed during an outage is
+          paramsJson = row.params_json;
+        } catch (error) {
+          this.settings.onError?.(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+      }
+      this.settings.onChange({ type: "turnEvent", threadId, method: eventMethod, paramsJson });
+    });
+  }
+
+  /**
+   * `schema\nforwarded\n<holderId>`, `schema\nanswered\n<requestId>` (ops/forwarded-turn-starts.ts)
+   * or `schema\nfollowing\n<validForMs>\n<threadId>` (`announceFollowing`; this store's own too:
+   * a holder skips nothing on hearing itself, it only learns that someone follows).
+   */
+  private handleTurnStart(payload: string | undefined, schema: string | null): void {
+    const fields = splitLines(payload ?? "", 3);
+    if (fields === undefined || fields[0] !== schema) return;
+    const [, kind, id = ""] = fields;
+    if (kind === "forwarded") this.settings.onChange({ type: "turnStartForwarded", holderId: id });
+    else if (kind === "answered") this.settings.onChange({ type: "turnStartAnswered", requestId: id });
+    else if (kind === "asking") this.settings.onChange({ type: "followersAsked", threadId: id });
+    else if (kind === "following") {
+      const [validFor = "", threadId = ""] = splitLines(id, 2) ?? [];
+      const validForMs = Number(validFor);
+      if (threadId !== "" && Number.isSafeInteger(validForMs) && validForMs > 0) this.settings.onChange({ type: "following", threadId, validForMs });
+    }
+  }
+
+  /** One NOTIFY per thread, in one statement and transaction (asynchronous commit, as events). */
+  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void> {
+    return this.notifyPerThread(`\nfollowing\n${validForMs}\n`, threadIds);
+  }
+
+  askFollowers(threadIds: readonly string[]): Promise<void> {
+    return this.notifyPerThread("\nasking\n", threadIds);
+  }
+
+  private async notifyPerThread(prefix: string, threadIds: readonly string[]): Promise<void> {
+    const client = this.current?.client;
+    if (!this.listeningNow || client === undefined) throw new StoreUnavailableError(new Error("the LISTEN connection is not established"));
+    try {
+      await client.query({
+        name: "thread_queue_notify_per_thread",
+        text: "SELECT pg_notify($1, current_schema() || $2 || thread_id) FROM unnest($3::text[]) AS thread_id",
+        values: [TURN_START_CHANNEL, prefix, [...threadIds]],
+      });
+    } catch (error) {
+      throw toStoreFailure(error);
+    }
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -161,4 +286,18 @@ export class PgChangeListener {
       };
     });
   }
+}
+
+/** The first `count - 1` lines and the rest of the text; undefined when there are fewer lines. */
+function splitLines(text: string, count: number): string[] | undefined {
+  const fields: string[] = [];
+  let from = 0;
+  for (let i = 0; i < count - 1; i += 1) {
+    const end = text.indexOf("\n", from);
+    if (end === -1) return undefined;
+    fields.push(text.slice(from, end));
+    from = end + 1;
+  }
+  fields.push(text.slice(from));
+  return fields;
 }

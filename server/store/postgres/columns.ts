@@ -11,4 +11,5 @@ export const QUEUED_TURN_COLUMNS = `
   dispatch_turn_id,
   failure_jsonb AS failure_json,
   created_at_ms,
-  updated_at_ms`;
+  updated_at_ms,
+  client_user_message_id`;

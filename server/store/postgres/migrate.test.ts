@@ -15,6 +15,7 @@ describe("PostgreSQL migration files", () => {
       [4, "thread_queue_version"],
       [5, "thread_leases"],
       [6, "thread_queue_bytes"],
+      [7, "clients_behind_load_balancer"],
     ]);
   });
 });
@@ -36,6 +37,7 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
       { version: 4, name: "thread_queue_version" },
       { version: 5, name: "thread_leases" },
       { version: 6, name: "thread_queue_bytes" },
+      { version: 7, name: "clients_behind_load_balancer" },
     ]);
     const columns = await query<{ column_name: string; data_type: string; is_nullable: string }>(
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns
@@ -54,6 +56,7 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
       ["updated_at_ms", "bigint", "NO"],
       // Migration 0006: each row's size, for the list page budget (PostgreSQL only).
       ["turn_start_params_bytes", "bigint", "NO"],
+      ["client_user_message_id", "text", "YES"],
     ]);
     const constraints = await query<{ contype: string; definition: string }>(
       `SELECT contype, pg_get_constraintdef(oid) AS definition FROM pg_constraint
@@ -72,6 +75,7 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
     );
     const on = `ON ${schema}.thread_queued_turns USING btree`;
     expect(indexes.map((index) => index.indexdef)).toEqual([
+      `CREATE UNIQUE INDEX thread_queued_turns_client_user_message_id_idx ${on} (thread_id, client_user_message_id) WHERE (client_user_message_id IS NOT NULL)`,
       `CREATE UNIQUE INDEX thread_queued_turns_one_dispatching_idx ${on} (thread_id) WHERE (state = 'dispatching'::text)`,
       `CREATE UNIQUE INDEX thread_queued_turns_pkey ${on} (queued_turn_id)`,
       `CREATE UNIQUE INDEX thread_queued_turns_thread_id_queue_order_key ${on} (thread_id, queue_order)`,
@@ -124,7 +128,7 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
     const { store, schema, dispose } = await database().openStore();
     await store.close();
     await database().admin.query(
-      `INSERT INTO ${table(schema, "schema_migrations")} (version, name, applied_at_ms) VALUES (7, 'from_the_future', 0)`,
+      `INSERT INTO ${table(schema, "schema_migrations")} (version, name, applied_at_ms) VALUES (8, 'from_the_future', 0)`,
     );
     const error: unknown = await database()
       .openStore({ schema })
@@ -134,9 +138,9 @@ describeWithPostgres("PostgreSQL migrations", (database) => {
       );
     expect(isQueueStoreError(error, "schema_too_new")).toBe(true);
     expect((error as Error).message).toBe(
-      `database schema version 7 is newer than this server supports (newest known: ${NEWEST}); upgrade the server`,
+      `database schema version 8 is newer than this server supports (newest known: ${NEWEST}); upgrade the server`,
     );
-    expect(await query(`SELECT MAX(version) AS version FROM ${table(schema, "schema_migrations")}`)).toEqual([{ version: 7 }]);
+    expect(await query(`SELECT MAX(version) AS version FROM ${table(schema, "schema_migrations")}`)).toEqual([{ version: 8 }]);
     await dispose();
   });
 

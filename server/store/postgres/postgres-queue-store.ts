@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { DEFAULT_DEDUPE_RETENTION_MS } from "../queue-store.js";
 import type {
+  AppendedQueuedTurn,
+  ForwardedTurnStart,
+  ForwardedTurnStartState,
+  TurnEvent,
   AppendQueuedTurnOptions,
   ClaimHeadOptions,
   CreateThreadInput,
@@ -19,7 +24,7 @@ import type {
 import { LISTENING, tellListener } from "../tell-listener.js";
 import { reportCommitted, VersionCapture } from "../committed-version.js";
 import { PgChangeListener } from "./change-listener.js";
-import { toStoreFailure } from "./errors.js";
+import { StoreUnavailableError, toStoreFailure } from "./errors.js";
 import { loadPostgresMigrations, migrate } from "./migrate.js";
 import { appendQueuedTurn } from "./ops/append-queued-turn.js";
 import { claimHeadQueuedTurn, lostClaimAsNull } from "./ops/claim-head-queued-turn.js";
@@ -36,6 +41,7 @@ import { setDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
 import { readQueueSnapshot, readQueueVersions } from "./ops/queue-version.js";
 import { acquireThreadLease, releaseThreadLeases, renewThreadLeases } from "./ops/thread-leases.js";
 import { requeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
+import { answerForwardedTurnStart, collectForwardedTurnStart, forwardTurnStart, takeForwardedTurnStarts } from "./ops/forwarded-turn-starts.js";
 import { createPool } from "./pool.js";
 import { PgWriteBatcher, type CommittedBatch, type ThreadLock } from "./write-batcher.js";
 
@@ -70,6 +76,8 @@ export interface PostgresQueueStoreOptions {
   listenBackoffMs?: number;
   /** Clock for created/updated timestamps. */
   now?: () => number;
+  /** How long the ids of dispatched rows are remembered for idempotent adds. Default 24 h. */
+  dedupeRetentionMs?: number;
 }
 
 export type { CommittedBatch };
@@ -128,7 +136,13 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   private context(db: Db, capture?: VersionCapture): OpContext {
-    return { db, now: this.now, origin: this.origin, noteVersion: capture && ((version) => capture.note(version)) };
+    return {
+      db,
+      now: this.now,
+      origin: this.origin,
+      noteVersion: capture && ((version) => capture.note(version)),
+      dedupeRetentionMs: this.options.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS,
+    };
   }
 
   /**
@@ -152,7 +166,7 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.read((db) => getThread(this.context(db), threadId));
   }
 
-  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord> {
+  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<AppendedQueuedTurn> {
     return this.versioned((context) => appendQueuedTurn(context, threadId, turnStartParamsJson, options), { threadId }, options);
   }
 
@@ -218,6 +232,40 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.write((db) => releaseThreadLeases(this.context(db), ownerId, threadIds), { threadIds });
   }
 
+  readonly announcesFollowers = true;
+
+  /** On the LISTEN connection, like turn events; unavailable without one. */
+  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void> {
+    if (threadIds.length === 0) return Promise.resolve();
+    return this.changeListener?.announceFollowing(threadIds, validForMs) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
+  }
+
+  askFollowers(threadIds: readonly string[]): Promise<void> {
+    if (threadIds.length === 0) return Promise.resolve();
+    return this.changeListener?.askFollowers(threadIds) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
+  }
+
+  /** On the LISTEN connection, outside the batches (see PgChangeListener.publish); unavailable without one. */
+  publishTurnEvent(event: TurnEvent): Promise<void> {
+    return this.changeListener?.publish(event) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
+  }
+
+  forwardTurnStart(request: ForwardedTurnStart): Promise<void> {
+    return this.batcher.write((db) => forwardTurnStart(this.context(db), request));
+  }
+
+  takeForwardedTurnStarts(holderId: string): Promise<ForwardedTurnStart[]> {
+    return this.batcher.write((db) => takeForwardedTurnStarts(this.context(db), holderId));
+  }
+
+  answerForwardedTurnStart(requestId: string, answerJson: string): Promise<boolean> {
+    return this.batcher.write((db) => answerForwardedTurnStart(this.context(db), requestId, answerJson));
+  }
+
+  collectForwardedTurnStart(requestId: string, withdraw: boolean): Promise<ForwardedTurnStartState> {
+    return this.batcher.write((db) => collectForwardedTurnStart(this.context(db), requestId, withdraw));
+  }
+
   /**
    * The first subscriber opens the LISTEN connection; the last one to leave closes it. Each
    * subscriber's first event is a `resync` once LISTEN is up: one joining a live connection
@@ -237,6 +285,7 @@ export class PostgresQueueStore implements QueueStore {
         applicationName: `${this.options.applicationName ?? "thread-queue-store"} (listen)`,
         connectionTimeoutMs: this.options.connectionTimeoutMs ?? 5_000,
         origin: this.origin,
+        now: this.now,
         initialBackoffMs: this.options.listenBackoffMs,
         onChange: (change) => {
           for (const each of this.listeners) tellListener(each, change);

@@ -5,7 +5,14 @@ interface Link {
   upstream: Socket | undefined;
   /** Cut at the server's side; the client has not been told. */
   severed: boolean;
+  /** The link sent a statement carrying the armed marker in its current transaction. */
+  marked: boolean;
+  /** A COMMIT of a marked transaction went through; the answer must not. */
+  commitInFlight: boolean;
 }
+
+/** A simple-protocol Query message for COMMIT, as pg sends `client.query("COMMIT")`. */
+const COMMIT_QUERY = Buffer.concat([Buffer.from("Q"), Buffer.from([0, 0, 0, 11]), Buffer.from("COMMIT\0")]);
 
 /**
  * Test support: a TCP relay in front of PostgreSQL that plays network failures.
@@ -17,6 +24,7 @@ interface Link {
 export class FreezableProxy {
   private frozen = false;
   private readonly links = new Set<Link>();
+  private armed: { marker: Buffer; done: () => void } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -48,6 +56,17 @@ export class FreezableProxy {
     for (const link of this.links) this.cut(link);
   }
 
+  /**
+   * Cuts the next COMMIT whose transaction sent `marker` (e.g. a prepared statement's name)
+   * after PostgreSQL answered it: the transaction is committed, and the client sees its
+   * connection die with COMMIT in flight — an outcome it cannot know. Resolves once cut.
+   */
+  cutCommitOf(marker: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.armed = { marker: Buffer.from(marker), done: resolve };
+    });
+  }
+
   severQuietly(): void {
     for (const link of this.links) {
       link.severed = true;
@@ -61,7 +80,7 @@ export class FreezableProxy {
   }
 
   private accept(client: Socket, target: { host: string; port: number }): void {
-    const link: Link = { client, upstream: undefined, severed: false };
+    const link: Link = { client, upstream: undefined, severed: false, marked: false, commitInFlight: false };
     this.links.add(link);
     client.on("error", () => undefined);
     client.on("close", () => this.cut(link));
@@ -71,11 +90,31 @@ export class FreezableProxy {
     upstream.on("error", () => undefined);
     upstream.on("close", () => link.severed || this.cut(link));
     // Bytes are dropped, not queued, while frozen: a dead path delivers nothing later either.
-    client.on("data", (chunk) => {
+    client.on("data", (chunk: Buffer) => {
       if (link.severed) this.cut(link);
-      else if (!this.frozen) upstream.write(chunk);
+      else if (!this.frozen) {
+        this.watchForCommit(link, chunk);
+        upstream.write(chunk);
+      }
     });
-    upstream.on("data", (chunk) => this.frozen || client.write(chunk));
+    upstream.on("data", (chunk) => {
+      if (link.commitInFlight) {
+        // PostgreSQL answered the COMMIT: it committed. The client never hears of it.
+        const armed = this.armed;
+        this.armed = undefined;
+        this.cut(link);
+        armed?.done();
+        return;
+      }
+      if (!this.frozen) client.write(chunk);
+    });
+  }
+
+  private watchForCommit(link: Link, chunk: Buffer): void {
+    if (this.armed === undefined) return;
+    if (chunk.includes(this.armed.marker)) link.marked = true;
+    if (link.marked && chunk.includes(COMMIT_QUERY)) link.commitInFlight = true;
+    else if (chunk.includes(Buffer.from("Q\0\0\0\x0dROLLBACK\0", "latin1"))) link.marked = false;
   }
 
   private cut(link: Link): void {

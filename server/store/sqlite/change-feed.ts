@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import type { QueueChangeListener } from "../queue-store.js";
 import { LISTENING, tellListener } from "../tell-listener.js";
+import { prepareReadTurnEvents } from "./ops/turn-events.js";
 import type { Db } from "./open-database.js";
 import type { QueueChangeLog } from "./ops/op-context.js";
 
@@ -27,12 +28,17 @@ export class SqliteChangeFeed implements QueueChangeLog {
   private poll: NodeJS.Timeout | undefined;
   private dataVersion = 0;
   private readonly fileKey: string | undefined;
+  private readonly turnEvents: ReturnType<typeof prepareReadTurnEvents>;
+  /** The last turn event reported (or present when listening began). */
+  private lastEventSeq = 0;
 
   constructor(
     private readonly db: Db,
     path: string,
     private readonly pollIntervalMs: number,
+    origin: string,
   ) {
+    this.turnEvents = prepareReadTurnEvents(db, origin);
     this.fileKey = path === ":memory:" ? undefined : realpathSync(path);
     if (this.fileKey !== undefined) {
       const peers = storesByFile.get(this.fileKey) ?? new Set<SqliteChangeFeed>();
@@ -68,6 +74,7 @@ export class SqliteChangeFeed implements QueueChangeLog {
     });
     if (this.poll === undefined && this.pollIntervalMs > 0 && this.fileKey !== undefined) {
       this.dataVersion = this.readDataVersion();
+      this.lastEventSeq = this.turnEvents.latest();
       this.poll = setInterval(() => this.checkOtherProcesses(), this.pollIntervalMs);
       this.poll.unref();
     }
@@ -103,6 +110,15 @@ export class SqliteChangeFeed implements QueueChangeLog {
     }
     if (current === this.dataVersion) return;
     this.dataVersion = current;
+    // Turn events first, in the order they were written; then whatever else changed.
+    try {
+      for (const event of this.turnEvents.after(this.lastEventSeq)) {
+        this.lastEventSeq = event.seq;
+        this.emit({ type: "turnEvent", threadId: event.threadId, method: event.method, paramsJson: event.paramsJson });
+      }
+    } catch {
+      // A busy or closing file: the events are read with the next change.
+    }
     this.emit({ type: "resync", reason: "another connection committed to the database file" });
   }
 

@@ -20,7 +20,7 @@ describe("migrations", () => {
     }
   }
 
-  it("are numbered 1, 2, 3… and the newest is 6", () => {
+  it("are numbered 1, 2, 3… and the newest is 7", () => {
     expect(loadMigrations().map((migration) => [migration.version, migration.name])).toEqual([
       [1, "threads"],
       [2, "thread_queued_turns"],
@@ -28,6 +28,7 @@ describe("migrations", () => {
       [4, "thread_queue_version"],
       [5, "thread_leases"],
       [6, "thread_queue_bytes"],
+      [7, "clients_behind_load_balancer"],
     ]);
   });
 
@@ -36,7 +37,7 @@ describe("migrations", () => {
     expect(store.schemaVersion).toBe(NEWEST);
     await store.close();
     inspect((raw) => {
-      expect(raw.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(raw.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(raw.prepare("SELECT name FROM pragma_table_info('thread_queued_turns') ORDER BY cid").pluck().all()).toEqual([
         "queued_turn_id",
         "thread_id",
@@ -47,6 +48,7 @@ describe("migrations", () => {
         "failure_jsonb",
         "created_at_ms",
         "updated_at_ms",
+        "client_user_message_id",
       ]);
       expect(raw.prepare("SELECT \"table\", on_delete FROM pragma_foreign_key_list('thread_queued_turns')").all()).toEqual([
         { table: "threads", on_delete: "CASCADE" },
@@ -55,6 +57,7 @@ describe("migrations", () => {
         .prepare("SELECT name, \"unique\", partial FROM pragma_index_list('thread_queued_turns') WHERE origin = 'c' ORDER BY name")
         .all();
       expect(indexes).toEqual([
+        { name: "thread_queued_turns_client_user_message_id_idx", unique: 1, partial: 1 },
         { name: "thread_queued_turns_one_dispatching_idx", unique: 1, partial: 1 },
         { name: "thread_queued_turns_thread_state_order_idx", unique: 0, partial: 0 },
       ]);
@@ -75,7 +78,7 @@ describe("migrations", () => {
     try {
       raw.pragma("foreign_keys = ON");
       const insert = raw.prepare(
-        "INSERT INTO thread_queued_turns VALUES (?, 't', jsonb('{}'), ?, ?, NULL, NULL, 0, 0)",
+        "INSERT INTO thread_queued_turns VALUES (?, 't', jsonb('{}'), ?, ?, NULL, NULL, 0, 0, NULL)",
       );
       expect(() => insert.run("x1", 5, "running")).toThrow(/CHECK constraint failed/);
       expect(() => insert.run("x2", 0, "pending")).toThrow(/UNIQUE constraint failed/);
@@ -101,7 +104,7 @@ describe("migrations", () => {
   it("refuse a database written by a newer version, naming both versions, and leave it untouched", async () => {
     await (await SqliteQueueStore.open({ path: db.path })).close();
     const raw = new Database(db.path);
-    raw.prepare("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (7, 'from_the_future', 0)").run();
+    raw.prepare("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (8, 'from_the_future', 0)").run();
     raw.close();
     const error: unknown = await SqliteQueueStore.open({ path: db.path }).then(
       () => undefined,
@@ -109,8 +112,8 @@ describe("migrations", () => {
     );
     expect(isQueueStoreError(error, "schema_too_new")).toBe(true);
     expect((error as Error).message).toBe(
-      `database schema version 7 is newer than this server supports (newest known: ${NEWEST}); upgrade the server`,
+      `database schema version 8 is newer than this server supports (newest known: ${NEWEST}); upgrade the server`,
     );
-    expect(inspect((raw) => raw.prepare("SELECT MAX(version) FROM schema_migrations").pluck().get())).toBe(7);
+    expect(inspect((raw) => raw.prepare("SELECT MAX(version) FROM schema_migrations").pluck().get())).toBe(8);
   });
 });

@@ -1,4 +1,10 @@
+import { randomUUID } from "node:crypto";
+import { DEFAULT_DEDUPE_RETENTION_MS } from "../queue-store.js";
 import type {
+  AppendedQueuedTurn,
+  ForwardedTurnStart,
+  ForwardedTurnStartState,
+  TurnEvent,
   AppendQueuedTurnOptions,
   ClaimHeadOptions,
   CreateThreadInput,
@@ -33,6 +39,8 @@ import { prepareSetDispatchTurnId } from "./ops/set-dispatch-turn-id.js";
 import { prepareBumpQueueVersion, prepareQueueVersionReads } from "./ops/queue-version.js";
 import { prepareThreadLeaseOps } from "./ops/thread-leases.js";
 import { prepareRequeueUnstartedQueuedTurns } from "./ops/requeue-unstarted-queued-turns.js";
+import { prepareForwardedTurnStartOps } from "./ops/forwarded-turn-starts.js";
+import { preparePublishTurnEvent, registerStoreProcess } from "./ops/turn-events.js";
 import { WriteBatcher, type CommittedBatch } from "./write-batcher.js";
 
 export interface SqliteQueueStoreOptions {
@@ -53,11 +61,13 @@ export interface SqliteQueueStoreOptions {
    * file (`PRAGMA data_version`), reported as a `resync`. Default 250; 0 turns it off.
    */
   changePollIntervalMs?: number;
+  /** How long the ids of dispatched rows are remembered for idempotent adds. Default 24 h. */
+  dedupeRetentionMs?: number;
 }
 
 export type { CommittedBatch };
 
-function prepareOps(context: OpContext) {
+function prepareOps(context: OpContext, origin: string) {
   const list = prepareListVisibleQueuedTurns(context);
   const bump = prepareBumpQueueVersion(context);
   const recoverDispatching = prepareRecoverDispatchingQueuedTurns(context, bump);
@@ -76,6 +86,8 @@ function prepareOps(context: OpContext) {
     recoverDispatching,
     requeueUnstarted: prepareRequeueUnstartedQueuedTurns(context, bump),
     leases: prepareThreadLeaseOps(context, recoverDispatching),
+    publishTurnEvent: preparePublishTurnEvent(context, origin),
+    forwarded: prepareForwardedTurnStartOps(context),
   };
 }
 
@@ -91,6 +103,8 @@ export class SqliteQueueStore implements QueueStore {
   /** The version the running write's bump produced (writes run one at a time, synchronously). */
   private readonly capture = new VersionCapture();
   private closing: Promise<void> | undefined;
+  /** Removes this store from `store_processes` (at close). */
+  private readonly unregister: () => void;
 
   private constructor(
     private readonly db: Db,
@@ -98,7 +112,9 @@ export class SqliteQueueStore implements QueueStore {
     options: SqliteQueueStoreOptions,
     now: () => number,
   ) {
-    this.feed = new SqliteChangeFeed(db, options.path, options.changePollIntervalMs ?? 250);
+    const origin = randomUUID();
+    this.feed = new SqliteChangeFeed(db, options.path, options.changePollIntervalMs ?? 250, origin);
+    this.unregister = options.path === ":memory:" ? () => undefined : registerOrNot(db, origin, now());
     const feed = this.feed;
     const capture = this.capture;
     this.ops = prepareOps({
@@ -110,7 +126,8 @@ export class SqliteQueueStore implements QueueStore {
           feed.note(threadId, version);
         },
       },
-    });
+      dedupeRetentionMs: options.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS,
+    }, origin);
     this.batcher = new WriteBatcher(db, {
       onCommit: (batch) => {
         this.feed.committed();
@@ -145,7 +162,7 @@ export class SqliteQueueStore implements QueueStore {
     return this.batcher.read(() => this.ops.getThread(threadId));
   }
 
-  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<QueuedTurnRecord> {
+  appendQueuedTurn(threadId: string, turnStartParamsJson: string, options?: AppendQueuedTurnOptions): Promise<AppendedQueuedTurn> {
     return this.versioned(() => this.ops.append(threadId, turnStartParamsJson, options), options);
   }
 
@@ -213,6 +230,45 @@ export class SqliteQueueStore implements QueueStore {
     return this.feed.subscribe(listener);
   }
 
+  /** Every event is published here: nothing to announce. */
+  readonly announcesFollowers = false;
+
+  announceFollowing(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  askFollowers(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Alone on the file (the usual single server), nothing is written and no batch is queued: the
+   * check is a read outside the batcher (ops run synchronously, so no transaction is open here).
+   * Otherwise the event is written in the next batch, where it checks again.
+   */
+  publishTurnEvent(event: TurnEvent): Promise<void> {
+    if (this.closing !== undefined || !this.ops.publishTurnEvent.othersOnFile()) return Promise.resolve();
+    return this.batcher.write(() => this.ops.publishTurnEvent.publish(event));
+  }
+
+  forwardTurnStart(request: ForwardedTurnStart): Promise<void> {
+    return this.batcher.write(() => this.ops.forwarded.forward(request));
+  }
+
+  /** A read first: the poll asks on every change of the file, and mostly nothing waits. */
+  async takeForwardedTurnStarts(holderId: string): Promise<ForwardedTurnStart[]> {
+    if (!(await this.batcher.read(() => this.ops.forwarded.anyFor(holderId)))) return [];
+    return this.batcher.write(() => this.ops.forwarded.take(holderId));
+  }
+
+  answerForwardedTurnStart(requestId: string, answerJson: string): Promise<boolean> {
+    return this.batcher.write(() => this.ops.forwarded.answer(requestId, answerJson));
+  }
+
+  collectForwardedTurnStart(requestId: string, withdraw: boolean): Promise<ForwardedTurnStartState> {
+    return this.batcher.write(() => this.ops.forwarded.collect(requestId, withdraw));
+  }
+
   /** A write whose queue version bump (if any) is reported to `options.onCommitted` after COMMIT. */
   private versioned<T>(work: () => T, options: QueueWriteOptions<T> | undefined): Promise<T> {
     return this.batcher.write(() => this.capture.run(work)).then(reportCommitted(options));
@@ -223,8 +279,22 @@ export class SqliteQueueStore implements QueueStore {
     this.closing ??= (async () => {
       await this.batcher.close();
       this.feed.close();
+      try {
+        this.unregister();
+      } catch {
+        // A file that cannot be written any more: the row is recognised as a gone process later.
+      }
       this.db.close();
     })();
     return this.closing;
+  }
+}
+
+/** A file this process cannot write (read-only, full) still opens: it only goes unregistered. */
+function registerOrNot(db: Db, origin: string, now: number): () => void {
+  try {
+    return registerStoreProcess(db, origin, now);
+  } catch {
+    return () => undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
-import { QueueStoreError, QueueTooLargeError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
+import { ClientIdConflictError, DEFAULT_DEDUPE_RETENTION_MS, QueueStoreError, QueueTooLargeError, type AppendedQueuedTurn, type AppendQueuedTurnOptions } from "../../queue-store.js";
 import { positiveLimitOrNull } from "../../store-limits.js";
 import { QUEUED_TURN_COLUMNS } from "../columns.js";
 import { toQueuedTurnRecord, type QueuedTurnRow } from "../../rows.js";
@@ -28,11 +28,11 @@ const INSERT = statement(
   withQueueVersionBump(
     `INSERT INTO thread_queued_turns (
      queued_turn_id, thread_id, turn_start_params_jsonb, queue_order, state,
-     dispatch_turn_id, failure_jsonb, created_at_ms, updated_at_ms
+     dispatch_turn_id, failure_jsonb, created_at_ms, updated_at_ms, client_user_message_id
    )
    SELECT $1, $2, $3::jsonb,
           COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = $2), -1) + 1,
-          'pending', NULL, NULL, $5, $5
+          'pending', NULL, NULL, $5, $5, $9
    WHERE ($4::bigint IS NULL
       OR COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = $2)
                 - (SELECT MIN(queue_order) FROM thread_queued_turns WHERE thread_id = $2) + 1, 0) < $4::bigint
@@ -48,20 +48,51 @@ const INSERT = statement(
   ),
 );
 
+/**
+ * An append with a `clientUserMessageId` first looks for the row it names, under the same
+ * thread lock: still stored (any state), or dispatched within the retention window. `same` is
+ * jsonb equality, so key order and spacing of the params do not matter.
+ */
+const REPLAY = statement(
+  "append_queued_turn_replay",
+  `SELECT 'stored' AS source, ${QUEUED_TURN_COLUMNS}, turn_start_params_jsonb = $3::jsonb AS same
+   FROM thread_queued_turns
+   WHERE thread_id = $1 AND client_user_message_id = $2
+   UNION ALL
+   SELECT 'dispatched', queued_turn_id, thread_id, turn_start_params_jsonb, -1, 'dispatching', NULL, NULL,
+          dispatched_at_ms, dispatched_at_ms, client_user_message_id, turn_start_params_jsonb = $3::jsonb
+   FROM thread_dispatched_client_ids
+   WHERE thread_id = $1 AND client_user_message_id = $2 AND dispatched_at_ms >= $4`,
+);
+
+type ReplayRow = QueuedTurnRow & { source: "stored" | "dispatched"; same: boolean };
+
 export async function appendQueuedTurn(
   context: OpContext,
   threadId: string,
   turnStartParamsJson: string,
   options: AppendQueuedTurnOptions = {},
-): Promise<QueuedTurnRecord> {
+): Promise<AppendedQueuedTurn> {
   const { db, now } = context;
+  const clientId = options.clientUserMessageId ?? null;
   const maxRows = positiveLimitOrNull("maxQueueLength", options.maxQueueLength);
   const maxBytes = positiveLimitOrNull("maxQueueBytes", options.maxQueueBytes);
   if (!(await lockThread(db, threadId))) {
     throw new QueueStoreError("thread_not_found", `thread not found: ${threadId}`);
   }
+  if (clientId !== null) {
+    const found = (
+      await withJsonInput("turn start params", () =>
+        run<ReplayRow>(db, REPLAY, [threadId, clientId, turnStartParamsJson, now() - (context.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS)]),
+      )
+    ).rows[0];
+    if (found !== undefined) {
+      if (!found.same) throw new ClientIdConflictError(threadId, clientId, found.queued_turn_id);
+      return { ...toQueuedTurnRecord(found), replayed: found.source };
+    }
+  }
   const { rows } = await withJsonInput("turn start params", () =>
-    run<WithBumpedVersion<QueuedTurnRow>>(db, INSERT, [uuidv7(), threadId, turnStartParamsJson, maxRows, now(), QUEUE_CHANGED_CHANNEL, context.origin, maxBytes]),
+    run<WithBumpedVersion<QueuedTurnRow>>(db, INSERT, [uuidv7(), threadId, turnStartParamsJson, maxRows, now(), QUEUE_CHANGED_CHANNEL, context.origin, maxBytes, clientId]),
   );
   const row = rows[0];
   if (!row) {

@@ -15,6 +15,8 @@ export interface OpContext {
   origin: string;
   /** Where the op's queue version bump reports the version it produced (QueueWriteOptions). */
   noteVersion?: (version: number) => void;
+  /** How long the ids of dispatched rows are remembered (idempotent adds); default 24 h. */
+  dedupeRetentionMs?: number;
 }
 
 /** The database's clock in epoch milliseconds: every instance judges lease expiry by it. */

@@ -59,7 +59,8 @@ const SNAPSHOT = statement(
   "read_queue_snapshot",
   `SELECT threads.queue_version,
           q.queued_turn_id, q.thread_id, q.turn_start_params_jsonb AS turn_start_params_json, q.queue_order,
-          q.state, q.dispatch_turn_id, q.failure_jsonb AS failure_json, q.created_at_ms, q.updated_at_ms
+          q.state, q.dispatch_turn_id, q.failure_jsonb AS failure_json, q.created_at_ms, q.updated_at_ms,
+          q.client_user_message_id
    FROM threads
    LEFT JOIN thread_queued_turns AS q ON q.thread_id = threads.id AND q.state IN ${VISIBLE_STATES_SQL}
    WHERE threads.id = $1

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
-import { QueueStoreError, QueueTooLargeError, type AppendQueuedTurnOptions, type QueuedTurnRecord } from "../../queue-store.js";
+import { ClientIdConflictError, DEFAULT_DEDUPE_RETENTION_MS, QueueStoreError, QueueTooLargeError, type AppendedQueuedTurn, type AppendQueuedTurnOptions } from "../../queue-store.js";
 import { positiveLimitOrNull } from "../../store-limits.js";
 import { QUEUED_TURN_COLUMNS } from "../columns.js";
 import { toQueuedTurnRecord, type QueuedTurnRow } from "../../rows.js";
@@ -13,13 +13,16 @@ interface Params {
   maxRows: number | null;
   maxBytes: number | null;
   now: number;
+  clientId: string | null;
 }
+
+type ReplayRow = QueuedTurnRow & { source: "stored" | "dispatched"; same: number };
 
 export type AppendQueuedTurn = (
   threadId: string,
   turnStartParamsJson: string,
   options?: AppendQueuedTurnOptions,
-) => QueuedTurnRecord;
+) => AppendedQueuedTurn;
 
 /**
  * One statement computes the tail position and checks the length limit, so no other writer can
@@ -41,11 +44,11 @@ export function prepareAppendQueuedTurn(
     WITH params(jsonb) AS MATERIALIZED (SELECT jsonb(@params))
     INSERT INTO thread_queued_turns (
       queued_turn_id, thread_id, turn_start_params_jsonb, queue_order, state,
-      dispatch_turn_id, failure_jsonb, created_at_ms, updated_at_ms
+      dispatch_turn_id, failure_jsonb, created_at_ms, updated_at_ms, client_user_message_id
     )
     SELECT @id, @threadId, params.jsonb,
            COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId), -1) + 1,
-           'pending', NULL, NULL, @now, @now
+           'pending', NULL, NULL, @now, @now, @clientId
     FROM params
     WHERE (@maxRows IS NULL
        OR COALESCE((SELECT MAX(queue_order) FROM thread_queued_turns WHERE thread_id = @threadId)
@@ -57,6 +60,18 @@ export function prepareAppendQueuedTurn(
        OR COALESCE((SELECT queue_bytes FROM threads WHERE id = @threadId), 0) + length(params.jsonb) <= @maxBytes)
     RETURNING ${QUEUED_TURN_COLUMNS}`);
 
+  // An append with a clientUserMessageId first looks for the row it names (the write lock is
+  // held: nobody can insert it meanwhile). Params compare as compact JSON text.
+  const replay = db.prepare<{ threadId: string; clientId: string; params: string; since: number }, ReplayRow>(`
+    SELECT 'stored' AS source, ${QUEUED_TURN_COLUMNS}, json(turn_start_params_jsonb) = json(@params) AS same
+    FROM thread_queued_turns
+    WHERE thread_id = @threadId AND client_user_message_id = @clientId
+    UNION ALL
+    SELECT 'dispatched', queued_turn_id, thread_id, json(turn_start_params_jsonb), -1, 'dispatching', NULL, NULL,
+           dispatched_at_ms, dispatched_at_ms, client_user_message_id, json(turn_start_params_jsonb) = json(@params)
+    FROM thread_dispatched_client_ids
+    WHERE thread_id = @threadId AND client_user_message_id = @clientId AND dispatched_at_ms >= @since`);
+
   // Only after a refusal: which limit refused it.
   const bytesNeeded = db.prepare<{ threadId: string; params: string }, { held: number | null; row: number }>(
     "SELECT (SELECT queue_bytes FROM threads WHERE id = @threadId) AS held, length(jsonb(@params)) AS row",
@@ -65,9 +80,17 @@ export function prepareAppendQueuedTurn(
   return (threadId, turnStartParamsJson, options = {}) => {
     const maxRows = positiveLimitOrNull("maxQueueLength", options.maxQueueLength);
     const maxBytes = positiveLimitOrNull("maxQueueBytes", options.maxQueueBytes);
+    const clientId = options.clientUserMessageId ?? null;
     let row: QueuedTurnRow | undefined;
     try {
-      row = insert.get({ id: uuidv7(), threadId, params: turnStartParamsJson, maxRows, maxBytes, now: now() });
+      if (clientId !== null) {
+        const found = replay.get({ threadId, clientId, params: turnStartParamsJson, since: now() - (context.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS) });
+        if (found !== undefined) {
+          if (found.same !== 1) throw new ClientIdConflictError(threadId, clientId, found.queued_turn_id);
+          return { ...toQueuedTurnRecord(found), replayed: found.source };
+        }
+      }
+      row = insert.get({ id: uuidv7(), threadId, params: turnStartParamsJson, maxRows, maxBytes, now: now(), clientId });
     } catch (error) {
       if (sqliteErrorCode(error) === "SQLITE_CONSTRAINT_FOREIGNKEY") {
         throw new QueueStoreError("thread_not_found", `thread not found: ${threadId}`, { cause: error });

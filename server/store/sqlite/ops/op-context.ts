@@ -12,6 +12,8 @@ export interface OpContext {
   now: () => number;
   /** Absent for ops prepared outside a store (benchmarks): versions still move, nobody hears. */
   changes?: QueueChangeLog;
+  /** How long the ids of dispatched rows are remembered (idempotent adds); default 24 h. */
+  dedupeRetentionMs?: number;
 }
 
 /** The extended result code (`SQLITE_CONSTRAINT_FOREIGNKEY`, …) of a SQLite failure. */
