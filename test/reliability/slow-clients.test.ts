@@ -98,5 +98,7 @@ describe("ordinary requests that used to exhaust memory", () => {
     expect(server.stderr).toMatch(/closing the connection of 127\.0\.0\.1:\d+: \d+ bytes in \d+ message\(s\) waited to be sent \(limit 2097152, --max-outbound-bytes\); the client is not reading what it is sent/);
     expect(figures.slowestOtherClientMs).toBeLessThan(OTHER_CLIENT_BOUND_MS);
     expect(server.child.exitCode).toBeNull();
-  });
+    // A hang bound, not a timing: its 600 turns run one after another, and waiting for the queue
+    // to drain has its own 60 s deadline — on a loaded machine the whole takes longer than the default.
+  }, 240_000);
 });
