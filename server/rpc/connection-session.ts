@@ -23,7 +23,7 @@ import { problemOf } from "../../generated/protocol/validation.js";
 import { validateInitializeParams } from "../../generated/validators/index.js";
 import type { InitializeParams } from "../../generated/types/index.js";
 import type { NotificationSubscriber } from "../threads/loaded-thread.js";
-import type { PreparedNotification } from "../threads/prepared-notification.js";
+import { PreparedNotification } from "../threads/prepared-notification.js";
 import type { Logger } from "../logger.js";
 import { OutboundQueue, type OutboundBudget, type OutboundKind } from "../transport/outbound-queue.js";
 import { findInexactJson, type InexactJson } from "./exact-json.js";
@@ -57,8 +57,6 @@ export interface ConnectionSessionOptions {
 type HandshakeState = "new" | "initializing" | "ready";
 
 const INITIALIZE = "initialize";
-/** Full snapshots: a newer one makes an unsent older one of the same thread pointless. */
-const SNAPSHOT_NOTIFICATION = "thread/queue/changed";
 const ANSWER: OutboundKind = { kind: "answer" };
 
 /** A request that waits for room in the outbound budget before it starts. */
@@ -154,25 +152,22 @@ export class ConnectionSession implements NotificationSubscriber {
   }
 
   notify<M extends keyof ServerNotifications & string>(method: M, params: ServerNotifications[M]["params"]): void {
-    if (!this.accepts(method)) return;
-    const key = method === SNAPSHOT_NOTIFICATION ? snapshotKey(params) : undefined;
-    const message = this.envelope({ method, params }, this.peerSpeaksJsonRpc2);
-    if (this.outbound.dropped) return;
-    let data: Uint8Array;
-    try {
-      data = encodeNotification(message, params);
-    } catch (error) {
-      this.sendUnserializable(message, error);
-      return;
-    }
-    this.outbound.push(data, notificationKind(key));
+    this.notifyPrepared(PreparedNotification.of(method, params));
   }
 
   /** A notification encoded once for every subscriber: a connection that does not take it costs nothing. */
   notifyPrepared(notification: PreparedNotification): void {
     if (!this.accepts(notification.method) || this.outbound.dropped) return;
-    const key = notification.key === undefined ? undefined : `${notification.method} ${notification.key}`;
-    this.outbound.push(notification.bytes(this.peerSpeaksJsonRpc2), notificationKind(key));
+    let data: Uint8Array;
+    try {
+      data = notification.bytes(this.peerSpeaksJsonRpc2);
+    } catch (error) {
+      this.options.logger.error(`the notification ${notification.method} could not be serialized and was not sent: ${errorText(error)}`);
+      return;
+    }
+    // Snapshots with the same key replace an unsent older one (OutboundQueue).
+    const kind: OutboundKind = notification.key === undefined ? { kind: "notification" } : { kind: "snapshot", key: `${notification.method} ${notification.key}` };
+    this.outbound.push(data, kind);
   }
 
   private accepts(method: string): boolean {
@@ -400,35 +395,6 @@ export class ConnectionSession implements NotificationSubscriber {
 
 function encode(message: JsonRpcMessage): Uint8Array {
   return Buffer.from(JSON.stringify(message), "utf8");
-}
-
-/**
- * The server sends one notification (the same params object) to every subscriber of a thread:
- * it is serialized and encoded once, and every connection queues the same bytes — a snapshot of
- * a large queue costs its size once, not once per subscriber. Keyed by the params object (and
- * the envelope), so nothing outlives the notification.
- */
-const encodedNotifications = new WeakMap<object, { readonly method: string; plain?: Uint8Array; echoed?: Uint8Array }>();
-
-function encodeNotification(message: JsonRpcMessage & { method: string }, params: unknown): Uint8Array {
-  if (typeof params !== "object" || params === null) return encode(message);
-  let cached = encodedNotifications.get(params);
-  if (cached === undefined || cached.method !== message.method) {
-    cached = { method: message.method };
-    encodedNotifications.set(params, cached);
-  }
-  const variant = "jsonrpc" in message ? "echoed" : "plain";
-  return (cached[variant] ??= encode(message));
-}
-
-/** Snapshots with the same key replace an unsent older one (OutboundQueue). */
-function notificationKind(key: string | undefined): OutboundKind {
-  return key === undefined ? { kind: "notification" } : { kind: "snapshot", key };
-}
-
-function snapshotKey(params: unknown): string | undefined {
-  const threadId = (params as { threadId?: unknown } | null)?.threadId;
-  return typeof threadId === "string" ? `${SNAPSHOT_NOTIFICATION} ${threadId}` : undefined;
 }
 
 function errorText(error: unknown): string {

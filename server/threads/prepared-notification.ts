@@ -8,6 +8,8 @@ import type { ServerNotifications } from "../../generated/protocol/methods.js";
 
 export type ServerNotificationMethod = keyof ServerNotifications & string;
 
+const QUEUE_SNAPSHOT: ServerNotificationMethod = "thread/queue/changed";
+
 export class PreparedNotification<M extends ServerNotificationMethod = ServerNotificationMethod> {
   private paramsJson: string | undefined;
   private plain: Uint8Array | undefined;
@@ -24,6 +26,15 @@ export class PreparedNotification<M extends ServerNotificationMethod = ServerNot
     private readonly writeParams: () => string,
     readonly key?: string,
   ) {}
+
+  /**
+   * A notification of plain params (serialised with `JSON.stringify` when first needed). A
+   * `thread/queue/changed` is a full state of its thread's queue, so it is keyed by the thread.
+   */
+  static of<N extends ServerNotificationMethod>(method: N, params: ServerNotifications[N]["params"]): PreparedNotification<N> {
+    const threadId = method === QUEUE_SNAPSHOT ? (params as { threadId?: unknown }).threadId : undefined;
+    return new PreparedNotification(method, () => JSON.stringify(params), typeof threadId === "string" ? threadId : undefined);
+  }
 
   /** The whole message as UTF-8 JSON, encoded once per dialect (`jsonrpc2` for peers that declared it, SPEC §1). */
   bytes(jsonrpc2: boolean): Uint8Array {

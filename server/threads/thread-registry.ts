@@ -1,5 +1,5 @@
 import type { LoadedThread, NotificationSubscriber } from "./loaded-thread.js";
-import type { PreparedNotification } from "./prepared-notification.js";
+import { PreparedNotification } from "./prepared-notification.js";
 import type { ServerNotifications } from "../../generated/protocol/methods.js";
 
 /**
@@ -85,9 +85,7 @@ export class ThreadRegistry {
     method: M,
     params: ServerNotifications[M]["params"],
   ): void {
-    const thread = this.threads.get(threadId);
-    if (thread === undefined) return;
-    for (const subscriber of thread.subscribers) subscriber.notify(method, params);
+    this.notifyPrepared(threadId, PreparedNotification.of(method, params));
   }
 
   /** Sends one prepared notification to every subscriber: built and serialised once for all. */
