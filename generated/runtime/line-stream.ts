@@ -61,6 +61,8 @@ export class LineWriter {
   private closedReason: Error | undefined;
   /** Lines the stream accepted but has not yet reported as written. */
   private readonly unflushed = new Set<Promise<void>>();
+  /** The stream is corked until the end of this turn of the event loop. */
+  private corked = false;
 
   constructor(output: Writable) {
     this.output = output;
@@ -94,6 +96,23 @@ export class LineWriter {
     await Promise.all(this.unflushed);
   }
 
+  /**
+   * Lines written during one turn of the event loop leave together, in one system call, when
+   * it ends (a burst of answers or notifications, a line and its newline): on a pipe each write
+   * is otherwise its own system call, and waking the reader for each costs more than the line.
+   * setImmediate runs after this turn's I/O callbacks and before any timer, so a line waits
+   * for nothing but the work already under way.
+   */
+  private corkUntilTurnEnds(output: Writable): void {
+    if (this.corked) return;
+    this.corked = true;
+    output.cork();
+    setImmediate(() => {
+      this.corked = false;
+      output.uncork();
+    });
+  }
+
   private writeNow(line: string | readonly Uint8Array[]): Promise<void> {
     const output = this.output;
     if (this.closedReason) return Promise.reject(this.closedReason);
@@ -120,6 +139,7 @@ export class LineWriter {
       this.unflushed.add(whenFlushed);
       void whenFlushed.then(() => this.unflushed.delete(whenFlushed));
       const chunks = typeof line === "string" ? [line] : line;
+      this.corkUntilTurnEnds(output);
       // Chunks of one line go out back to back; the last one's callback says it was flushed.
       for (const chunk of chunks.slice(0, -1)) output.write(chunk);
       const accepted = output.write(chunks[chunks.length - 1] ?? "", (error) => {

@@ -1,10 +1,11 @@
 import pg from "pg";
-import { TURN_EVENT_METHODS, type QueueChange, type TurnEvent, type TurnEventMethod } from "../queue-store.js";
+import type { QueueChange, TurnEvent } from "../queue-store.js";
 import { StoreUnavailableError, toStoreFailure } from "./errors.js";
 import { LISTENING } from "../tell-listener.js";
 import { TURN_START_CHANNEL } from "./ops/forwarded-turn-starts.js";
 import { QUEUE_CHANGED_CHANNEL } from "./ops/queue-version.js";
 import { publishTurnEvents, TURN_EVENT_CHANNEL } from "./ops/turn-events.js";
+import { parseTurnEventPayload } from "./turn-event-payload.js";
 
 export interface PgChangeListenerSettings {
   connectionString: string;
@@ -47,8 +48,12 @@ export class PgChangeListener {
   private current: { client: pg.Client; stop(): void } | undefined;
   private wakeSleeper: (() => void) | undefined;
   private running: Promise<void> | undefined;
-  /** Turn events leave in arrival order, also when one has to be read from its table first. */
+  /** Turn events are reported in arrival order, also when one has to be read from its table first. */
   private turnEvents: Promise<void> = Promise.resolve();
+  /** Events queued on `turnEvents` and not yet reported: while any are, later ones queue behind them. */
+  private turnEventsWaiting = 0;
+  /** The last query on the LISTEN connection (see `serialized`). */
+  private queryTail: Promise<unknown> = Promise.resolve();
   /** Turn events to publish, in order; what comes while one statement is in flight goes in the next. */
   private outbox: Array<{ event: TurnEvent; resolve(): void; reject(error: unknown): void }> = [];
   private sending = false;
@@ -119,13 +124,14 @@ export class PgChangeListener {
       client.on("end", () => resolve());
     });
     this.current = { client, stop };
+    this.queryTail = Promise.resolve();
     let established = false;
     try {
       await client.connect();
       const schema = (await client.query<{ schema: string | null }>("SELECT current_schema() AS schema")).rows[0]?.schema ?? null;
       client.on("notification", (message) => {
         if (message.channel === QUEUE_CHANGED_CHANNEL) this.handle(message.payload, schema);
-        else if (message.channel === TURN_EVENT_CHANNEL) this.handleTurnEvent(client, message.payload, schema);
+        else if (message.channel === TURN_EVENT_CHANNEL) this.handleTurnEvents(client, message.payload, schema);
         else if (message.channel === TURN_START_CHANNEL) this.handleTurnStart(message.payload, schema);
       });
       // The channels are constant identifiers; LISTEN takes no bind parameters.
@@ -149,7 +155,7 @@ export class PgChangeListener {
       await this.sleep(everyMs);
       if (gone || this.closed) return;
       try {
-        await client.query("SELECT 1");
+        await this.serialized(() => client.query("SELECT 1"));
       } catch (error) {
         this.settings.onError?.(error instanceof Error ? error : new Error(String(error)));
         return;
@@ -198,7 +204,7 @@ export class PgChangeListener {
       while (this.outbox.length > 0) {
         const batch = this.outbox.splice(0);
         try {
-          await publishTurnEvents({ db: client, now: this.settings.now, origin: this.settings.origin }, batch.map((entry) => entry.event));
+          await this.serialized(() => publishTurnEvents({ db: client, now: this.settings.now, origin: this.settings.origin }, batch.map((entry) => entry.event)));
           for (const entry of batch) entry.resolve();
         } catch (error) {
           const failure = toStoreFailure(error);
@@ -210,28 +216,51 @@ export class PgChangeListener {
     }
   }
 
-  /** `schema\norigin\nthreadId\nmethod\n<params JSON | #event_seq>` (ops/turn-events.ts). */
-  private handleTurnEvent(client: pg.Client, payload: string | undefined, schema: string | null): void {
-    const fields = splitLines(payload ?? "", 5);
-    if (fields === undefined) return;
-    const [fromSchema, origin, threadId = "", method = "", body = ""] = fields;
-    if (fromSchema !== schema || origin === this.settings.origin || !TURN_EVENT_METHODS.has(method)) return;
-    const eventMethod = method as TurnEventMethod;
-    const stored = body.startsWith("#") ? Number(body.slice(1)) : undefined;
-    this.turnEvents = this.turnEvents.then(async () => {
-      let paramsJson = body;
-      if (stored !== undefined) {
-        try {
-          const row = (await client.query<{ params_json: string }>("SELECT params_json FROM thread_turn_events WHERE event_seq = $1", [stored])).rows[0];
-          if (row === undefined) return; // pruned: lost, as an event missed during an outage is
-          paramsJson = row.params_json;
-        } catch (error) {
-          this.settings.onError?.(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
+  /**
+   * A notification of turn events (turn-event-payload.ts). Events are reported as they arrive,
+   * except behind one whose params must be read from its table first: those wait their turn.
+   */
+  private handleTurnEvents(client: pg.Client, payload: string | undefined, schema: string | null): void {
+    const parsed = parseTurnEventPayload(payload ?? "");
+    if (parsed === undefined || parsed.schema !== schema || parsed.origin === this.settings.origin) return;
+    for (const entry of parsed.entries) {
+      const { threadId, method } = entry;
+      if ("paramsJson" in entry && this.turnEventsWaiting === 0) {
+        this.settings.onChange({ type: "turnEvent", threadId, method, paramsJson: entry.paramsJson });
+        continue;
       }
-      this.settings.onChange({ type: "turnEvent", threadId, method: eventMethod, paramsJson });
-    });
+      this.turnEventsWaiting += 1;
+      this.turnEvents = this.turnEvents.then(async () => {
+        try {
+          const paramsJson = "paramsJson" in entry ? entry.paramsJson : await this.readStoredTurnEvent(client, entry.storedSeq);
+          if (paramsJson !== undefined) this.settings.onChange({ type: "turnEvent", threadId, method, paramsJson });
+        } finally {
+          this.turnEventsWaiting -= 1;
+        }
+      });
+    }
+  }
+
+  /** Undefined when it is gone (pruned: lost, as an event missed during an outage is) or unreadable (reported). */
+  private async readStoredTurnEvent(client: pg.Client, eventSeq: number): Promise<string | undefined> {
+    try {
+      const result = await this.serialized(() => client.query<{ params_json: string }>("SELECT params_json FROM thread_turn_events WHERE event_seq = $1", [eventSeq]));
+      return result.rows[0]?.params_json;
+    } catch (error) {
+      this.settings.onError?.(error instanceof Error ? error : new Error(String(error)));
+      return undefined;
+    }
+  }
+
+  /**
+   * Queries on the LISTEN connection run one at a time: the heartbeat, publishing, reading a
+   * stored event and announcing followers come from independent callers, and pg deprecates
+   * queueing a query behind another on one client.
+   */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queryTail.then(work);
+    this.queryTail = result.catch(() => undefined);
+    return result;
   }
 
   /**
@@ -266,11 +295,11 @@ export class PgChangeListener {
     const client = this.current?.client;
     if (!this.listeningNow || client === undefined) throw new StoreUnavailableError(new Error("the LISTEN connection is not established"));
     try {
-      await client.query({
+      await this.serialized(() => client.query({
         name: "thread_queue_notify_per_thread",
         text: "SELECT pg_notify($1, current_schema() || $2 || thread_id) FROM unnest($3::text[]) AS thread_id",
         values: [TURN_START_CHANNEL, prefix, [...threadIds]],
-      });
+      }));
     } catch (error) {
       throw toStoreFailure(error);
     }

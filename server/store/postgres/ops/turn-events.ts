@@ -1,27 +1,14 @@
 import { TURN_EVENT_RETENTION_MS, type TurnEvent } from "../../queue-store.js";
+import { packTurnEvents } from "../turn-event-payload.js";
 import { run, statement, type OpContext } from "./op-context.js";
 
-/** The channel turn events travel on; payloads name the schema first (see `turnEventPayload`). */
+/** The channel turn events travel on; payloads name the schema first (turn-event-payload.ts). */
 export const TURN_EVENT_CHANNEL = "thread_turn_event";
 
 /**
- * NOTIFY refuses payloads of 8000 bytes or more. The schema name (at most 63 bytes) and its
- * newline are prepended in SQL, so an event whose own part is over this goes through the table.
- */
-export const MAX_INLINE_EVENT_BYTES = 7_900;
-
-/**
- * The payload after the schema: lines `origin`, `threadId`, `method`, then the params' JSON text
- * as it is (never parsed or re-serialized on the way), or `#<event_seq>` for a stored event.
- * None of the header fields can hold a newline (a UUID, a thread id, a method name).
- */
-export function turnEventPayload(origin: string, event: TurnEvent): string {
-  return `\n${origin}\n${event.threadId}\n${event.method}\n${event.paramsJson}`;
-}
-
-/**
- * Several events in one statement, one round trip: unnest yields the payloads in array order and
- * each row's pg_notify runs as it is produced, so they are queued (and delivered) in that order.
+ * Several notifications in one statement, one round trip: unnest yields the payloads in array
+ * order and each row's pg_notify runs as it is produced, so they are queued (and delivered) in
+ * that order.
  */
 const NOTIFY = statement("publish_turn_events", "SELECT pg_notify($1, current_schema() || payload) FROM unnest($2::text[]) AS payload");
 
@@ -38,8 +25,9 @@ const STORE = statement(
 );
 
 /**
- * Publishes events in the order given: runs of small ones as one statement, each large one
- * stored and named by its own (so the order holds across both kinds).
+ * Publishes events in the order given: packed into as few notifications as the payload limit
+ * allows (turn-event-payload.ts), runs of those as one statement, each event too large for a
+ * payload stored and named by its own (so the order holds across both kinds).
  */
 export async function publishTurnEvents(context: OpContext, events: readonly TurnEvent[]): Promise<void> {
   let inline: string[] = [];
@@ -49,15 +37,14 @@ export async function publishTurnEvents(context: OpContext, events: readonly Tur
     inline = [];
     await run(context.db, NOTIFY, [TURN_EVENT_CHANNEL, payloads]);
   };
-  for (const event of events) {
-    const payload = turnEventPayload(context.origin, event);
-    if (Buffer.byteLength(payload) <= MAX_INLINE_EVENT_BYTES) {
-      inline.push(payload);
+  for (const packed of packTurnEvents(context.origin, events)) {
+    if (packed.kind === "inline") {
+      inline.push(packed.payload);
       continue;
     }
     await flush();
     const now = context.now();
-    const header = turnEventPayload(context.origin, { ...event, paramsJson: "#" });
+    const { event, header } = packed;
     await run(context.db, STORE, [TURN_EVENT_CHANNEL, event.threadId, context.origin, event.method, event.paramsJson, now, now - TURN_EVENT_RETENTION_MS, header]);
   }
   await flush();
