@@ -43,7 +43,31 @@ describe("LineWriter", () => {
     const writer = new LineWriter(stream);
     await expect(writer.write({ method: "x", params: { n: 1n } as unknown })).rejects.toThrow(TypeError);
     await writer.write({ method: "y" });
+    await writer.flush();
     expect(String(stream.read())).toBe('{"method":"y"}\n');
+  });
+
+  it("sends the lines of one turn of the event loop in one write, in order", async () => {
+    const calls: string[][] = [];
+    const stream = new Writable({
+      writev(chunks, callback) {
+        calls.push(chunks.map(({ chunk }) => String(chunk)));
+        callback();
+      },
+      write(chunk: Buffer, _encoding, callback) {
+        calls.push([String(chunk)]);
+        callback();
+      },
+    });
+    const writer = new LineWriter(stream);
+    const encoded = new TextEncoder().encode('{"method":"c"}');
+    await Promise.all([writer.write({ method: "a" }), writer.write({ method: "b" }), writer.writeSerialized(encoded)]);
+    await writer.flush();
+    expect(calls).toEqual([['{"method":"a"}\n', '{"method":"b"}\n', '{"method":"c"}', "\n"]]);
+    // A later turn's line is a write of its own.
+    await writer.write({ method: "d" });
+    await writer.flush();
+    expect(calls.at(-1)).toEqual(['{"method":"d"}\n']);
   });
 });
 

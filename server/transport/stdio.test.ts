@@ -118,6 +118,7 @@ describe("StdioServerTransport", () => {
     const second = transport.send({ method: "second" }).then(() => settled.push("second"));
     // The first line filled the buffer and is not flushed: neither send is done, the second
     // line is not even handed to the stream yet.
+    await vi.waitFor(() => expect(chunks).toHaveLength(1));
     await new Promise((resolve) => setImmediate(resolve));
     expect(chunks).toHaveLength(1);
     expect(settled).toEqual([]);
