@@ -20,11 +20,12 @@ import { agentText, listIds, queueTurn, startThread } from "../support/scenario-
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20_251_126);
 const ROUNDS = 10;
+const MAX_ROUNDS = 30;
 
 describe("SIGKILL while a client pipelines thread/queue/add", () => {
   const resources = useTestResources();
 
-  it(`keeps every acknowledged add exactly once and in order across ${ROUNDS} seeded crash rounds, and retried adds once`, async () => {
+  it(`keeps every acknowledged add exactly once and in order across at least ${ROUNDS} seeded crash rounds, and retried adds once`, async () => {
     const dbPath = resources.dir.file("queue.sqlite");
     const threadId = "01a21800-0000-7000-8000-0000000000d4";
     const store = await SqliteQueueStore.open({ path: dbPath });
@@ -32,7 +33,11 @@ describe("SIGKILL while a client pipelines thread/queue/add", () => {
     await store.close();
 
     const ledger = new CrashLedger();
-    for (const plan of fc.sample(crashRoundPlan, { seed: SEED, numRuns: ROUNDS })) {
+    for (const [index, plan] of fc.sample(crashRoundPlan, { seed: SEED, numRuns: MAX_ROUNDS }).entries()) {
+      // More seeded rounds only while no kill has landed with adds unanswered: answers leave in
+      // bursts (a group commit's, written together), so on a fast or a loaded machine every
+      // answer of a round can be out before its kill, and a run of such rounds tests no crash.
+      if (index >= ROUNDS && ledger.roundsWithAddsInFlight > 0) break;
       expect(await runCrashRound(dbPath, threadId, plan, ledger), `before round ${ledger.rounds + 1}`).toEqual([]);
     }
     expect(await verifyAfterCrashes(dbPath, threadId, ledger)).toEqual([]);
