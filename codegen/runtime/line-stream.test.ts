@@ -47,7 +47,7 @@ describe("LineWriter", () => {
     expect(String(stream.read())).toBe('{"method":"y"}\n');
   });
 
-  it("sends the lines of one turn of the event loop in one write, in order", async () => {
+  it("sends lines written together (one run of code and its promise continuations) in one write, in order", async () => {
     const calls: string[][] = [];
     const stream = new Writable({
       writev(chunks, callback) {
@@ -64,7 +64,7 @@ describe("LineWriter", () => {
     await Promise.all([writer.write({ method: "a" }), writer.write({ method: "b" }), writer.writeSerialized(encoded)]);
     await writer.flush();
     expect(calls).toEqual([['{"method":"a"}\n', '{"method":"b"}\n', '{"method":"c"}', "\n"]]);
-    // A later turn's line is a write of its own.
+    // A line written after that run is a write of its own.
     await writer.write({ method: "d" });
     await writer.flush();
     expect(calls.at(-1)).toEqual(['{"method":"d"}\n']);

