@@ -184,11 +184,8 @@ export class PgChangeListener {
    * Events sent while one statement is in flight go together in the next, in order. Rejects
    * (the event is lost: at most once) while the connection is down.
    */
-  publish(event: TurnEvent): Promise<void> {
-    const client = this.current?.client;
-    if (!this.listeningNow || client === undefined) {
-      return Promise.reject(new StoreUnavailableError(new Error("the LISTEN connection is not established")));
-    }
+  async publish(event: TurnEvent): Promise<void> {
+    const client = this.listeningClient();
     return new Promise((resolve, reject) => {
       this.outbox.push({ event, resolve, reject });
       if (this.sending) return;
@@ -252,6 +249,13 @@ export class PgChangeListener {
     }
   }
 
+  /** The connection to publish on; what to publish is lost (at most once) while there is none. */
+  private listeningClient(): pg.Client {
+    const client = this.current?.client;
+    if (!this.listeningNow || client === undefined) throw new StoreUnavailableError(new Error("the LISTEN connection is not established"));
+    return client;
+  }
+
   /**
    * Queries on the LISTEN connection run one at a time: the heartbeat, publishing, reading a
    * stored event and announcing followers come from independent callers, and pg deprecates
@@ -292,8 +296,7 @@ export class PgChangeListener {
   }
 
   private async notifyPerThread(prefix: string, threadIds: readonly string[]): Promise<void> {
-    const client = this.current?.client;
-    if (!this.listeningNow || client === undefined) throw new StoreUnavailableError(new Error("the LISTEN connection is not established"));
+    const client = this.listeningClient();
     try {
       await this.serialized(() => client.query({
         name: "thread_queue_notify_per_thread",
