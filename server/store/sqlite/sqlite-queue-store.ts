@@ -244,7 +244,7 @@ export class SqliteQueueStore implements QueueStore {
   /**
    * Alone on the file (the usual single server), nothing is written and no batch is queued: the
    * check is a read outside the batcher (ops run synchronously, so no transaction is open here).
-   * Otherwise the event is written in the next batch, where it checks again.
+   * Otherwise the event is written in the next batch.
    */
   publishTurnEvent(event: TurnEvent): Promise<void> {
     if (this.closing !== undefined || !this.ops.publishTurnEvent.othersOnFile()) return Promise.resolve();

@@ -27,8 +27,8 @@ export function preparePublishTurnEvent({ db, now }: OpContext, origin: string):
   const othersOnFile = () => others.all(origin).some(isAlive);
   return {
     othersOnFile,
+    /** Writes the event; the caller asked `othersOnFile` first (one that left meanwhile costs a row, pruned later). */
     publish: (event) => {
-      if (!othersOnFile()) return;
       const at = now();
       insert.run(event.threadId, origin, event.method, event.paramsJson, at);
       if ((published += 1) % 256 === 0) prune.run(at - TURN_EVENT_RETENTION_MS);
