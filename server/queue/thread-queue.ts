@@ -221,7 +221,7 @@ export class ThreadQueue {
         // Turn events are published only where someone follows (docs/scaling-out.md): say so, or
         // — a lease that changed hands — ask who does. Both best effort: events are at most once.
         if (!outcome.acquired) await this.announceFollowing();
-        else if (outcome.how !== "held") await this.deps.store.askFollowers([this.id]).catch(() => undefined);
+        else if (outcome.how !== "held") await this.deps.store.followers?.askFollowers([this.id]).catch(() => undefined);
         if (!outcome.acquired) logger.info(`thread ${this.id}: dispatched by instance ${outcome.ownerId}; following it here`);
         else if (outcome.previousOwnerId !== null) logger.info(`thread ${this.id}: took the lease over from ${outcome.previousOwnerId} (${outcome.how})`);
         if (outcome.acquired && outcome.recovered > 0) logger.info(`thread ${this.id}: ${outcome.recovered} interrupted queued turn(s) marked failed`);
@@ -237,7 +237,7 @@ export class ThreadQueue {
    * per TTL while the thread stays loaded here.
    */
   announceFollowing(): Promise<void> {
-    return this.deps.store.announceFollowing([this.id], 3 * this.deps.leases.settings.ttlMs).catch(() => undefined);
+    return this.deps.store.followers?.announceFollowing([this.id], 3 * this.deps.leases.settings.ttlMs).catch(() => undefined) ?? Promise.resolve();
   }
 
   /** The instance holding the thread's lease, as the last refused acquisition named it; null when it was this one. */

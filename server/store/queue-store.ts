@@ -125,6 +125,14 @@ export interface TurnEvent {
   readonly paramsJson: string;
 }
 
+/** How instances tell each other who follows which thread (`QueueStore.followers`). */
+export interface FollowerAnnouncements {
+  /** Tells the other instances that this one follows `threadIds` for `validForMs` (at most once). */
+  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void>;
+  /** Asks the instances following `threadIds` to announce it now (a new lease holder; at most once). */
+  askFollowers(threadIds: readonly string[]): Promise<void>;
+}
+
 export type TurnEventMethod = "turn/started" | "turn/completed" | "error";
 
 export const TURN_EVENT_METHODS: ReadonlySet<string> = new Set<TurnEventMethod>(["turn/started", "turn/completed", "error"]);
@@ -354,17 +362,12 @@ export interface QueueStore {
   publishTurnEvent(event: TurnEvent): Promise<void>;
 
   /**
-   * Whether this backend tells the instances which threads others follow (`announceFollowing`,
-   * `following` changes), so that a holder publishes a thread's turn events only while someone
-   * elsewhere follows it. Without (SQLite, memory), every event of a persisted thread is published.
+   * Present where the backend tells the instances which threads others follow (PostgreSQL;
+   * `following` and `followersAsked` changes), so that a holder publishes a thread's turn events
+   * only while someone elsewhere follows it. Absent (SQLite, memory): every event of a persisted
+   * thread is published.
    */
-  readonly announcesFollowers: boolean;
-
-  /** Tells the other instances that this one follows `threadIds` for `validForMs` (at most once). */
-  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void>;
-
-  /** Asks the instances following `threadIds` to announce it now (a new lease holder; at most once). */
-  askFollowers(threadIds: readonly string[]): Promise<void>;
+  readonly followers?: FollowerAnnouncements;
 
   /** Stores a turn/start for the thread's lease holder and tells it (`turnStartForwarded`). */
   forwardTurnStart(request: ForwardedTurnStart): Promise<void>;

@@ -101,7 +101,7 @@ describe("TurnEventRelay", () => {
     let clock = 1_000;
     const published: TurnEvent[] = [];
     const store = {
-      announcesFollowers: true,
+      followers: { announceFollowing: async () => undefined, askFollowers: async () => undefined },
       publishTurnEvent: async (event: TurnEvent) => {
         published.push(event);
       },

@@ -34,7 +34,7 @@ export class TurnEventRelay implements TurnEventSink {
 
   /** Whether another instance may have subscribers for the thread (always, where followers are not announced). */
   private followedElsewhere(threadId: string): boolean {
-    if (!this.store.announcesFollowers) return true;
+    if (this.store.followers === undefined) return true;
     const until = this.followedUntil.get(threadId);
     if (until === undefined) return false;
     if (until > this.now()) return true;

@@ -382,17 +382,6 @@ export class MemoryQueueStore implements QueueStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every event is published here: nothing to announce. */
-  readonly announcesFollowers = false;
-
-  announceFollowing(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  askFollowers(): Promise<void> {
-    return Promise.resolve();
-  }
-
   publishTurnEvent(event: TurnEvent): Promise<void> {
     return this.op("publishTurnEvent", () => this.tellPeers({ type: "turnEvent", ...event }));
   }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { DEFAULT_DEDUPE_RETENTION_MS } from "../queue-store.js";
 import type {
+  FollowerAnnouncements,
   AppendedQueuedTurn,
   ForwardedTurnStart,
   ForwardedTurnStartState,
@@ -232,22 +233,25 @@ export class PostgresQueueStore implements QueueStore {
     return this.batcher.write((db) => releaseThreadLeases(this.context(db), ownerId, threadIds), { threadIds });
   }
 
-  readonly announcesFollowers = true;
-
   /** On the LISTEN connection, like turn events; unavailable without one. */
-  announceFollowing(threadIds: readonly string[], validForMs: number): Promise<void> {
-    if (threadIds.length === 0) return Promise.resolve();
-    return this.changeListener?.announceFollowing(threadIds, validForMs) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
-  }
-
-  askFollowers(threadIds: readonly string[]): Promise<void> {
-    if (threadIds.length === 0) return Promise.resolve();
-    return this.changeListener?.askFollowers(threadIds) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
-  }
+  readonly followers: FollowerAnnouncements = {
+    announceFollowing: async (threadIds, validForMs) => {
+      if (threadIds.length > 0) await this.listener().announceFollowing(threadIds, validForMs);
+    },
+    askFollowers: async (threadIds) => {
+      if (threadIds.length > 0) await this.listener().askFollowers(threadIds);
+    },
+  };
 
   /** On the LISTEN connection, outside the batches (see PgChangeListener.publish); unavailable without one. */
-  publishTurnEvent(event: TurnEvent): Promise<void> {
-    return this.changeListener?.publish(event) ?? Promise.reject(new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed")));
+  async publishTurnEvent(event: TurnEvent): Promise<void> {
+    await this.listener().publish(event);
+  }
+
+  /** The change feed's connection, which turn events and follower announcements travel on. */
+  private listener(): PgChangeListener {
+    if (this.changeListener === undefined) throw new StoreUnavailableError(new Error("no LISTEN connection: nobody subscribed to the change feed"));
+    return this.changeListener;
   }
 
   forwardTurnStart(request: ForwardedTurnStart): Promise<void> {

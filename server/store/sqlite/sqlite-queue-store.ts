@@ -230,17 +230,6 @@ export class SqliteQueueStore implements QueueStore {
     return this.feed.subscribe(listener);
   }
 
-  /** Every event is published here: nothing to announce. */
-  readonly announcesFollowers = false;
-
-  announceFollowing(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  askFollowers(): Promise<void> {
-    return Promise.resolve();
-  }
-
   /**
    * Alone on the file (the usual single server), nothing is written and no batch is queued: the
    * check is a read outside the batcher (ops run synchronously, so no transaction is open here).
