@@ -227,6 +227,18 @@ export function describeQueueStoreContract(backend: string, open: () => Promise<
         expect(ids(await store.listVisibleQueuedTurns(thread))).toEqual([first.queuedTurnId]);
       });
 
+      it("takes the same params in another key order or spacing as a retry, as PostgreSQL's jsonb equality does", async () => {
+        const thread = await newThread();
+        const first = await store.appendQueuedTurn(thread, '{"threadId":"t","input":[{"type":"text","text":"hi"}]}', { clientUserMessageId: "k" });
+        const again = await store.appendQueuedTurn(thread, '{ "input": [ {"text":"hi","type":"text"} ], "threadId": "t" }', { clientUserMessageId: "k" });
+        expect(again).toEqual({ ...first, replayed: "stored" });
+        const swapped = '{"threadId":"t","input":[{"type":"text","text":"b"},{"type":"text","text":"a"}]}';
+        const second = await store.appendQueuedTurn(thread, '{"threadId":"t","input":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}', { clientUserMessageId: "order" });
+        const error: unknown = await store.appendQueuedTurn(thread, swapped, { clientUserMessageId: "order" }).catch((caught: unknown) => caught);
+        expect((error as ClientIdConflictError).queuedTurnId).toBe(second.queuedTurnId);
+        expect(ids(await store.listVisibleQueuedTurns(thread))).toEqual([first.queuedTurnId, second.queuedTurnId]);
+      });
+
       it("keeps ids per thread, and a row without an id never matches", async () => {
         const [one, two] = [await newThread(), await newThread()];
         const a1 = await store.appendQueuedTurn(one, PARAMS, { clientUserMessageId: "same" });

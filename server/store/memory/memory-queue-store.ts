@@ -38,6 +38,7 @@ import {
   type ThreadLeaseRequest,
   type ThreadRecord,
 } from "../queue-store.js";
+import { sameTurnStartParams } from "../same-params.js";
 import { checkPageBudget, positiveLimitOrNull, rowsThatFit } from "../store-limits.js";
 import { LISTENING, tellListener } from "../tell-listener.js";
 import { checkLeaseTtl, decideLease, type StoredLease } from "../thread-lease-decision.js";
@@ -150,7 +151,7 @@ export class MemoryQueueStore implements QueueStore {
               ? { record: dispatched.record, replayed: "dispatched" as const }
               : undefined;
         if (found !== undefined) {
-          if (found.record.turnStartParamsJson !== json) throw new ClientIdConflictError(threadId, clientId, found.record.queuedTurnId);
+          if (!sameTurnStartParams(found.record.turnStartParamsJson, json)) throw new ClientIdConflictError(threadId, clientId, found.record.queuedTurnId);
           return { ...found.record, replayed: found.replayed };
         }
       }
@@ -536,7 +537,6 @@ export class MemoryQueueStore implements QueueStore {
   }
 }
 
-/** A listener's failure is its own: the others, and the store, go on. */
 /** A row's size for the byte limits: its params' UTF-8 JSON (the databases measure their own stored form). */
 function storedBytes(json: string): number {
   return Buffer.byteLength(json, "utf8");

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import { ClientIdConflictError, DEFAULT_DEDUPE_RETENTION_MS, QueueStoreError, QueueTooLargeError, type AppendedQueuedTurn, type AppendQueuedTurnOptions } from "../../queue-store.js";
+import { sameTurnStartParams } from "../../same-params.js";
 import { positiveLimitOrNull } from "../../store-limits.js";
 import { QUEUED_TURN_COLUMNS } from "../columns.js";
 import { toQueuedTurnRecord, type QueuedTurnRow } from "../../rows.js";
@@ -16,7 +17,7 @@ interface Params {
   clientId: string | null;
 }
 
-type ReplayRow = QueuedTurnRow & { source: "stored" | "dispatched"; same: number };
+type ReplayRow = QueuedTurnRow & { source: "stored" | "dispatched" };
 
 export type AppendQueuedTurn = (
   threadId: string,
@@ -61,14 +62,14 @@ export function prepareAppendQueuedTurn(
     RETURNING ${QUEUED_TURN_COLUMNS}`);
 
   // An append with a clientUserMessageId first looks for the row it names (the write lock is
-  // held: nobody can insert it meanwhile). Params compare as compact JSON text.
-  const replay = db.prepare<{ threadId: string; clientId: string; params: string; since: number }, ReplayRow>(`
-    SELECT 'stored' AS source, ${QUEUED_TURN_COLUMNS}, json(turn_start_params_jsonb) = json(@params) AS same
+  // held: nobody can insert it meanwhile). Params compare as JSON values (sameTurnStartParams).
+  const replay = db.prepare<{ threadId: string; clientId: string; since: number }, ReplayRow>(`
+    SELECT 'stored' AS source, ${QUEUED_TURN_COLUMNS}
     FROM thread_queued_turns
     WHERE thread_id = @threadId AND client_user_message_id = @clientId
     UNION ALL
     SELECT 'dispatched', queued_turn_id, thread_id, json(turn_start_params_jsonb), -1, 'dispatching', NULL, NULL,
-           dispatched_at_ms, dispatched_at_ms, client_user_message_id, json(turn_start_params_jsonb) = json(@params)
+           dispatched_at_ms, dispatched_at_ms, client_user_message_id
     FROM thread_dispatched_client_ids
     WHERE thread_id = @threadId AND client_user_message_id = @clientId AND dispatched_at_ms >= @since`);
 
@@ -84,9 +85,9 @@ export function prepareAppendQueuedTurn(
     let row: QueuedTurnRow | undefined;
     try {
       if (clientId !== null) {
-        const found = replay.get({ threadId, clientId, params: turnStartParamsJson, since: now() - (context.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS) });
+        const found = replay.get({ threadId, clientId, since: now() - (context.dedupeRetentionMs ?? DEFAULT_DEDUPE_RETENTION_MS) });
         if (found !== undefined) {
-          if (found.same !== 1) throw new ClientIdConflictError(threadId, clientId, found.queued_turn_id);
+          if (!sameTurnStartParams(found.turn_start_params_json, turnStartParamsJson)) throw new ClientIdConflictError(threadId, clientId, found.queued_turn_id);
           return { ...toQueuedTurnRecord(found), replayed: found.source };
         }
       }
