@@ -8,14 +8,14 @@
  * - thread/queue/add with a clientUserMessageId is idempotent across instances, also when the
  *   add's COMMIT was cut off in flight.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { ServerNotificationMethod } from "../../generated/protocol/methods.js";
 import { FreezableProxy } from "../../server/store/postgres/tcp-proxy.js";
 import { describeWithPostgresServer } from "../support/backends.js";
 import { agentText, rpcFailure, startThread, textTurn } from "../support/scenario-helpers.js";
 import type { TestClient } from "../support/test-client.js";
 import { addWithId, idempotentAddScenarios } from "./idempotent-add-scenarios.js";
-import { startInstances, type InstanceSet } from "./instances.js";
+import { instancesWithClients } from "./instances.js";
 
 const TURN_EVENTS: ReadonlySet<ServerNotificationMethod> = new Set(["turn/started", "turn/completed", "error"]);
 
@@ -34,18 +34,8 @@ function serialRun(turnIds: readonly string[]): string[] {
 }
 
 describeWithPostgresServer("clients behind a load balancer: three instances on one PostgreSQL database", () => {
-  let set: InstanceSet;
-  let clients: TestClient[];
-  beforeAll(async () => {
-    set = await startInstances(3, ["--turn-delay-ms", "5"]);
-    clients = await Promise.all(set.instances.map((instance) => instance.connect()));
-  });
-  afterAll(() => set.dispose());
-  const client = (index: number) => (): TestClient => {
-    const found = clients[index];
-    if (found === undefined) throw new Error(`no client ${index}`);
-    return found;
-  };
+  const instances = instancesWithClients(3, ["--turn-delay-ms", "5"]);
+  const client = (index: number) => (): TestClient => instances.client(index);
   const [one, two, three] = [client(0), client(1), client(2)];
 
   /** A thread started on instance 2 (which holds its lease), resumed on instances 1 and 3. */
@@ -55,7 +45,7 @@ describeWithPostgresServer("clients behind a load balancer: three instances on o
       await follower.client.request("thread/resume", { threadId });
       await follower.next("thread/queue/changed", (p) => p.threadId === threadId);
     }
-    expect(await set.leaseHolder(threadId)).toBe(set.instances[1]);
+    expect(await instances.set.leaseHolder(threadId)).toBe(instances.set.instances[1]);
     return threadId;
   }
 
@@ -81,7 +71,7 @@ describeWithPostgresServer("clients behind a load balancer: three instances on o
     expect(agentText(done.turn)).toBe(text);
     const onHolder = await two().next("turn/completed", (p) => p.threadId === threadId);
     expect(done).toEqual(onHolder);
-    const stored = await set.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM thread_turn_events WHERE thread_id = $1", [threadId]);
+    const stored = await instances.set.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM thread_turn_events WHERE thread_id = $1", [threadId]);
     expect(stored[0]?.n).toBeGreaterThan(0);
   });
 
@@ -103,7 +93,7 @@ describeWithPostgresServer("clients behind a load balancer: three instances on o
     const expected = serialRun(ran.map((p) => p.turn.id));
     for (const each of [one(), two(), three()]) expect(turnEvents(each, threadId)).toEqual(expected);
     // Forwarded, not moved: instance 2 still dispatches the thread.
-    expect(await set.leaseHolder(threadId)).toBe(set.instances[1]);
+    expect(await instances.set.leaseHolder(threadId)).toBe(instances.set.instances[1]);
   });
 
   it("a forwarded turn/start that cannot start answers with the holder's error", async () => {
@@ -117,8 +107,8 @@ describeWithPostgresServer("clients behind a load balancer: three instances on o
 
   it("a turn/start forwarded to a holder that died is withdrawn and runs on the sender once the lease expired", async () => {
     // Two more instances with a short lease: the holder is killed with the request on its way.
-    const holder = await set.start(["--turn-delay-ms", "5", "--lease-ttl-ms", "1000"]);
-    const sender = await set.start(["--turn-delay-ms", "5", "--lease-ttl-ms", "1000"]);
+    const holder = await instances.set.start(["--turn-delay-ms", "5", "--lease-ttl-ms", "1000"]);
+    const sender = await instances.set.start(["--turn-delay-ms", "5", "--lease-ttl-ms", "1000"]);
     const [onHolder, onSender] = [await holder.connect(), await sender.connect()];
     const threadId = await startThread(onHolder);
     await onSender.client.request("thread/resume", { threadId });
@@ -127,8 +117,8 @@ describeWithPostgresServer("clients behind a load balancer: three instances on o
     const { turn } = await onSender.client.request("turn/start", textTurn(threadId, "outlived its holder"));
     const done = await onSender.next("turn/completed", (p) => p.turn.id === turn.id);
     expect(agentText(done.turn)).toBe("outlived its holder");
-    expect(await set.leaseHolder(threadId)).toBe(sender);
-    expect(await set.query("SELECT request_id FROM thread_turn_requests WHERE thread_id = $1", [threadId])).toEqual([]);
+    expect(await instances.set.leaseHolder(threadId)).toBe(sender);
+    expect(await instances.set.query("SELECT request_id FROM thread_turn_requests WHERE thread_id = $1", [threadId])).toEqual([]);
     await onSender.settle();
     expect(turnEvents(onSender, threadId)).toEqual(serialRun([turn.id]));
   });
@@ -141,16 +131,16 @@ describeWithPostgresServer("clients behind a load balancer: three instances on o
   }
 
   it("a retry after the add's COMMIT was cut off in flight returns the stored row", async () => {
-    const proxy = await FreezableProxy.start(set.backend.db);
+    const proxy = await FreezableProxy.start(instances.set.backend.db);
     try {
-      const cutOff = await set.start(undefined, undefined, proxy.url);
+      const cutOff = await instances.set.start(undefined, undefined, proxy.url);
       const viaProxy = await cutOff.connect();
       const threadId = await threadOnInstance2();
       const cut = proxy.cutCommitOf("append_queued_turn");
       const lost = await rpcFailure(addWithId(viaProxy, threadId, "cut-off", "committed unseen"));
       await cut;
       expect(lost.code).toBe(-32001);
-      const rows = await set.query<{ queued_turn_id: string }>(
+      const rows = await instances.set.query<{ queued_turn_id: string }>(
         "SELECT queued_turn_id FROM thread_queued_turns WHERE thread_id = $1 AND client_user_message_id = 'cut-off' UNION ALL SELECT queued_turn_id FROM thread_dispatched_client_ids WHERE thread_id = $1 AND client_user_message_id = 'cut-off'",
         [threadId],
       );

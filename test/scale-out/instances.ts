@@ -4,6 +4,7 @@
  * read from the database (`thread_leases.owner_id` is `host#pid#random`).
  */
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { WebSocketClientTransport } from "../../generated/client/index.js";
 import { createBackend, type TestBackend } from "../support/backends.js";
 import { WebSocketServerProcess } from "../support/server-process.js";
@@ -77,6 +78,38 @@ export async function startInstances(count: number, args: readonly string[], db?
       await Promise.all(instances.map((instance) => instance.server.stop()));
       if (adminReady !== undefined) await admin.end().catch(() => undefined);
       if (db === undefined) await backend.dispose();
+    },
+  };
+}
+
+/** What a describe block that calls `instancesWithClients` uses in its tests. */
+export interface InstancesWithClients {
+  readonly set: InstanceSet;
+  /** The client connected to instance `index % count`. */
+  client(index: number): TestClient;
+}
+
+/**
+ * For a describe block: `count` instances (with `args`) started before its tests, an
+ * initialized client connected to each, all stopped after them.
+ */
+export function instancesWithClients(count: number, args: readonly string[]): InstancesWithClients {
+  let started: InstanceSet | undefined;
+  let clients: TestClient[] = [];
+  beforeAll(async () => {
+    started = await startInstances(count, args);
+    clients = await Promise.all(started.instances.map((instance) => instance.connect()));
+  });
+  afterAll(() => started?.dispose());
+  return {
+    get set() {
+      if (started === undefined) throw new Error("the instances start in beforeAll; use them inside a test");
+      return started;
+    },
+    client(index) {
+      const found = clients[index % clients.length];
+      if (found === undefined) throw new Error(`no client ${index} (${clients.length} connected)`);
+      return found;
     },
   };
 }

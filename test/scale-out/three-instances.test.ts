@@ -6,25 +6,15 @@
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeWithPostgresServer } from "../support/backends.js";
 import { agentText, listIds, queueTurn, startThread } from "../support/scenario-helpers.js";
 import type { TestClient } from "../support/test-client.js";
-import { startInstances, type InstanceSet } from "./instances.js";
+import { instancesWithClients } from "./instances.js";
 
 describeWithPostgresServer("three instances sharing one PostgreSQL database", () => {
-  let set: InstanceSet;
-  let clients: TestClient[];
-  beforeAll(async () => {
-    set = await startInstances(3, ["--turn-delay-ms", "5"]);
-    clients = await Promise.all(set.instances.map((instance) => instance.connect()));
-  });
-  afterAll(() => set.dispose());
-  const client = (index: number): TestClient => {
-    const found = clients[index % clients.length];
-    if (found === undefined) throw new Error(`no client ${index}`);
-    return found;
-  };
+  const instances = instancesWithClients(3, ["--turn-delay-ms", "5"]);
+  const client = (index: number): TestClient => instances.client(index);
 
   it("runs every turn once, in order, on the one instance holding each thread, whichever instance took the add", async () => {
     const threadCount = 6;
@@ -49,13 +39,13 @@ describeWithPostgresServer("three instances sharing one PostgreSQL database", ()
     await expect.poll(() => allCompleted().length, { timeout: 30_000, interval: 50 }).toBe(3 * threadCount * perThread);
 
     for (const [t, threadId] of threads.entries()) {
-      const holder = await set.leaseHolder(threadId);
-      expect(holder, `lease holder of thread ${t}`).toBe(set.instances[t % 3]);
+      const holder = await instances.set.leaseHolder(threadId);
+      expect(holder, `lease holder of thread ${t}`).toBe(instances.set.instances[t % 3]);
       // Exactly once each, in the order added, on every instance's client.
       for (const c of [0, 1, 2]) expect(completedOn(c, threadId), `client ${c}`).toEqual(Array.from({ length: perThread }, (_, i) => `t${t}-${i}`));
       expect(await listIds(client(t + 1), threadId)).toEqual([]);
     }
-    const leftover = await set.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM thread_queued_turns");
+    const leftover = await instances.set.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM thread_queued_turns");
     expect(leftover).toEqual([{ n: 0 }]);
   });
 
