@@ -16,7 +16,7 @@ import { toHast } from "mdast-util-to-hast";
  * site's cost at upstream scale. Callers never change the nodes (layout.ts builds new trees).
  */
 export function markdownBlocks(text: string): ElementContent[] {
-  return memo(blocksByText, text, () => (text.trim() === "" ? [] : hastChildren(fromMarkdown(text))));
+  return memo(blocksByText, text, () => (text.trim() === "" ? [] : hastChildren(parsed(text))));
 }
 
 /** A description's first sentence as inline content, for one-line summaries (shared like markdownBlocks's). */
@@ -26,6 +26,20 @@ export function markdownSummary(text: string): ElementContent[] {
 
 const blocksByText = new Map<string, readonly ElementContent[]>();
 const summaryByText = new Map<string, readonly ElementContent[]>();
+const treeByText = new Map<string, MdastRoot>();
+
+/**
+ * The Markdown tree of a text, parsed once: blocks, summary and plain summary all start from it.
+ * Nothing changes a parsed tree (summaries build new nodes around its children).
+ */
+function parsed(text: string): MdastRoot {
+  let tree = treeByText.get(text);
+  if (tree === undefined) {
+    tree = fromMarkdown(text);
+    treeByText.set(text, tree);
+  }
+  return tree;
+}
 
 /** A new array of the shared nodes: the caller may add to the array, never change a node. */
 function memo(cache: Map<string, readonly ElementContent[]>, text: string, parse: () => ElementContent[]): ElementContent[] {
@@ -38,7 +52,7 @@ function memo(cache: Map<string, readonly ElementContent[]>, text: string, parse
 }
 
 function summaryOf(text: string): ElementContent[] {
-  const tree = fromMarkdown(text);
+  const tree = parsed(text);
   const first = tree.children.find((node) => node.type === "paragraph");
   if (first === undefined || first.type !== "paragraph") return [];
   const paragraph: MdastRoot = { type: "root", children: [{ type: "paragraph", children: firstSentence(first.children) }] };
@@ -49,7 +63,7 @@ function summaryOf(text: string): ElementContent[] {
 
 /** Plain text of a description's first sentence (for the search index and `title`s). */
 export function plainSummary(text: string): string {
-  const tree = fromMarkdown(text);
+  const tree = parsed(text);
   const first = tree.children.find((node) => node.type === "paragraph");
   if (first === undefined || first.type !== "paragraph") return "";
   return firstSentence(first.children).map(plainText).join("").replace(/\s+/g, " ").trim();
