@@ -17,6 +17,9 @@
  * Slow and hostile clients). So a deep run ends when every thread's last `changed` holds all its
  * adds, checks that the lengths it saw only grew, and reports `changed` received per add.
  *
+ * `/websocket`: the shallow run over WebSocket (a second server, on its own file, listening on
+ * loopback; the generated client's WebSocketClientTransport) instead of stdio.
+ *
  * `…/server-cpu-per-add` and `…/client-cpu-per-add`: CPU time (user + system) the server
  * process and this client process spent per add during the measured part — what a run costs
  * the two cores whatever else the shared machine is doing.
@@ -28,6 +31,7 @@ import { cpuSeconds } from "../lib/postgres.js";
 import { figure } from "../lib/results.js";
 import { samplePairs } from "../lib/sampling.js";
 import { addParams, connectServer, pipelined, type ServerConnection } from "../lib/server.js";
+import { connectServerOverWebSocket } from "../lib/websocket-server.js";
 import { addsFigure, BASELINE_ROWS, singleCommitLoop } from "./queue-add-durable.js";
 
 const THREADS = 50;
@@ -37,6 +41,7 @@ const DEEP_ROWS = 1_000;
 const CHANGED = "thread/queue/changed";
 /** A run that does not see every `changed` within this long ends the benchmark with an error. */
 const RUN_TIMEOUT_MS = 120_000;
+const SERVER_ARGS = ["--turn-delay-ms", "3600000", "--max-queue-length", "100000"];
 
 export const queueAddSubscribed: Benchmark = {
   name: "queue-add-subscribed",
@@ -44,14 +49,17 @@ export const queueAddSubscribed: Benchmark = {
   async run({ runs, warmup, tmpDir, log }) {
     const baseline = singleCommitLoop(join(tmpDir, "baseline.sqlite"));
     const dbPath = join(tmpDir, "server.sqlite");
-    const conn = await connectServer(dbPath, ["--turn-delay-ms", "3600000", "--max-queue-length", "100000"], { countNotificationBytes: true });
+    const stdio = await connectServer(dbPath, SERVER_ARGS, { countNotificationBytes: true });
     const filler = await SqliteQueueStore.open({ path: dbPath, changePollIntervalMs: 0 });
-    const watcher = new ChangedWatcher(conn);
+    const stdioWatcher = new ChangedWatcher(stdio);
+    const webSocket = await connectServerOverWebSocket(join(tmpDir, "server-ws.sqlite"), SERVER_ARGS);
+    const webSocketWatcher = new ChangedWatcher(webSocket);
     const results = [];
     try {
-      for (const [label, preQueued] of [
-        ["", 0],
-        ["/deep", DEEP_ROWS],
+      for (const [label, preQueued, conn, watcher] of [
+        ["", 0, stdio, stdioWatcher],
+        ["/deep", DEEP_ROWS, stdio, stdioWatcher],
+        ["/websocket", 0, webSocket, webSocketWatcher],
       ] as const) {
         log(`${preQueued} rows queued per thread: ${warmup} warm-up + ${runs} runs of ${THREADS} threads × ${ADDS_PER_THREAD} adds`);
         const bytesPerSecond: number[] = [];
@@ -75,7 +83,7 @@ export const queueAddSubscribed: Benchmark = {
           },
           () => baseline.perSecond(BASELINE_ROWS),
         );
-        results.push(addsFigure(`queue-add-subscribed${label}`, pairs, preQueued === 0));
+        results.push(addsFigure(`queue-add-subscribed${label}`, pairs, label === ""));
         if (preQueued > 0) {
           results.push(figure({ name: `queue-add-subscribed${label}/changed-bytes`, unit: "MB/s", samples: bytesPerSecond.map((bytes) => bytes / 1e6) }));
           results.push(figure({ name: `queue-add-subscribed${label}/changed-per-add`, unit: "changed", samples: changedPerAdd }));
@@ -85,7 +93,8 @@ export const queueAddSubscribed: Benchmark = {
       }
       return { results };
     } finally {
-      await conn.close();
+      await stdio.close();
+      await webSocket.close();
       await filler.close();
       baseline.close();
     }
@@ -161,7 +170,9 @@ async function busyThreads(conn: ServerConnection, filler: SqliteQueueStore, wat
  * the last add.
  */
 async function addAndReceive(conn: ServerConnection, watcher: ChangedWatcher, threads: readonly string[], preQueued: number) {
-  const bytesBefore = conn.notificationBytes(CHANGED);
+  // Bytes are counted on the stdio connection, and reported for deep runs only.
+  const changedBytes = preQueued > 0 ? () => conn.notificationBytes(CHANGED) : () => 0;
+  const bytesBefore = changedBytes();
   const serverBefore = cpuSeconds(conn.pid);
   const clientBefore = process.cpuUsage();
   const started = performance.now();
@@ -182,5 +193,5 @@ async function addAndReceive(conn: ServerConnection, watcher: ChangedWatcher, th
     const inOrder = preQueued === 0 ? seen.join() === expected.join() : seen.every((length, i) => length > preQueued && (i === 0 || length > (seen[i - 1] as number)));
     if (!inOrder) throw new Error(`thread ${threadId}: changed lengths ${seen.join()}, expected ${preQueued === 0 ? expected.join() : `growing from ${preQueued + 1} to ${final}`}`);
   }
-  return { ms, changedBytes: conn.notificationBytes(CHANGED) - bytesBefore, changedCount, serverCpuUs, clientCpuUs: client.user + client.system };
+  return { ms, changedBytes: changedBytes() - bytesBefore, changedCount, serverCpuUs, clientCpuUs: client.user + client.system };
 }

@@ -4,7 +4,7 @@
  * including the pipe and JSON framing in both directions.
  */
 import { readFileSync } from "node:fs";
-import { createClient, StdioChildTransport, type Client } from "../../generated/client/index.js";
+import { createClient, StdioChildTransport, type Client, type Transport } from "../../generated/client/index.js";
 import { CountingStdioTransport } from "./counting-stdio.js";
 import { SERVER_BIN } from "./paths.js";
 
@@ -25,13 +25,7 @@ export async function connectServer(
   const args = [...serverNodeArgs(), SERVER_BIN, "--db", dbPath, "--log-level", "warn", ...extraArgs];
   const counting = options.countNotificationBytes === true ? new CountingStdioTransport(process.execPath, args) : undefined;
   const transport = counting ?? new StdioChildTransport({ command: process.execPath, args, stderr: "inherit" });
-  const client = createClient(transport, { requestTimeoutMs: 120_000 });
-  await client.ready;
-  await client.request("initialize", {
-    clientInfo: { name: "thread-queue-bench", title: null, version: "1.0.0" },
-    capabilities: { experimentalApi: true, optOutNotificationMethods: options.optOut ?? null },
-  });
-  await client.notify("initialized");
+  const client = await initializedClient(transport, options.optOut);
   const pid = transport.pid;
   if (pid === undefined) throw new Error("the server process has no pid");
   const notificationBytes = (method: string): number => {
@@ -39,6 +33,18 @@ export async function connectServer(
     return counting.bytesOf(method);
   };
   return { client, pid, notificationBytes, close: () => client.close() };
+}
+
+/** The generated client on `transport`, through the handshake (experimental API on). */
+export async function initializedClient(transport: Transport, optOut: string[] | undefined): Promise<Client> {
+  const client = createClient(transport, { requestTimeoutMs: 120_000 });
+  await client.ready;
+  await client.request("initialize", {
+    clientInfo: { name: "thread-queue-bench", title: null, version: "1.0.0" },
+    capabilities: { experimentalApi: true, optOutNotificationMethods: optOut ?? null },
+  });
+  await client.notify("initialized");
+  return client;
 }
 
 /**

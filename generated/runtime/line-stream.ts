@@ -12,6 +12,7 @@ import { connectionClosed } from "./errors.js";
 import { deliverLineEvent, type FrameSink } from "./frame-decoding.js";
 import { encodedLine, LineReadBuffer, serializeLine } from "./framing.js";
 import type { JsonRpcMessage } from "./jsonrpc.js";
+import { TickCork } from "./tick-cork.js";
 
 export interface LineReaderHandlers extends FrameSink {
   /** End of input (EOF or the stream closed); called once, after the last message. */
@@ -61,11 +62,12 @@ export class LineWriter {
   private closedReason: Error | undefined;
   /** Lines the stream accepted but has not yet reported as written. */
   private readonly unflushed = new Set<Promise<void>>();
-  /** The stream is corked until the current synchronous run ends (`corkWhileRunning`). */
-  private corked = false;
+  /** Lines written in one synchronous run leave together (see tick-cork.ts). */
+  private readonly cork: TickCork;
 
   constructor(output: Writable) {
     this.output = output;
+    this.cork = new TickCork(output);
   }
 
   write(message: JsonRpcMessage): Promise<void> {
@@ -96,23 +98,6 @@ export class LineWriter {
     await Promise.all(this.unflushed);
   }
 
-  /**
-   * Lines written together — a line and its newline, the answers of one group commit, the
-   * notifications one change produced — leave in one system call: on a pipe each write is
-   * otherwise its own, and waking the reader for each costs more than the line. The stream is
-   * uncorked on process.nextTick, before any promise continuation or I/O: nothing waits for a
-   * later turn of the event loop (waiting for setImmediate measured ~10 % fewer pipelined adds).
-   */
-  private corkWhileRunning(output: Writable): void {
-    if (this.corked) return;
-    this.corked = true;
-    output.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      output.uncork();
-    });
-  }
-
   private writeNow(line: string | readonly Uint8Array[]): Promise<void> {
     const output = this.output;
     if (this.closedReason) return Promise.reject(this.closedReason);
@@ -139,7 +124,7 @@ export class LineWriter {
       this.unflushed.add(whenFlushed);
       void whenFlushed.then(() => this.unflushed.delete(whenFlushed));
       const chunks = typeof line === "string" ? [line] : line;
-      this.corkWhileRunning(output);
+      this.cork.hold();
       // Chunks of one line go out back to back; the last one's callback says it was flushed.
       for (const chunk of chunks.slice(0, -1)) output.write(chunk);
       const accepted = output.write(chunks[chunks.length - 1] ?? "", (error) => {

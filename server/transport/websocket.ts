@@ -173,7 +173,10 @@ export class WebSocketListener {
 
   private accept(ws: WebSocket, request: IncomingMessage): void {
     const closeTimeoutMs = this.options.closeTimeoutMs;
-    const socketTransport = new WebSocketTransport(ws, closeTimeoutMs === undefined ? {} : { closeTimeoutMs });
+    const socketTransport = new WebSocketTransport(ws, {
+      ...(closeTimeoutMs === undefined ? {} : { closeTimeoutMs }),
+      underlyingSocket: request.socket,
+    });
     const remote = request.socket.remoteAddress;
     const peerName = remote === undefined ? "a WebSocket client" : `${remote.includes(":") ? `[${remote}]` : remote}:${request.socket.remotePort ?? "?"}`;
     const transport = new FrameLimitedTransport(socketTransport, this.options.maxPayload ?? DEFAULT_MAX_PAYLOAD_BYTES, peerName);

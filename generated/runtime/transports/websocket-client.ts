@@ -23,6 +23,8 @@ interface DialingSocket extends WebSocketLike {
   on(event: "error", listener: (error: Error) => void): unknown;
   on(event: "open", listener: () => void): unknown;
   on(event: "unexpected-response", listener: (request: unknown, response: IncomingMessage) => void): unknown;
+  once(event: "close", listener: () => void): unknown;
+  once(event: "upgrade", listener: (response: IncomingMessage) => void): unknown;
   off(event: "open" | "error" | "unexpected-response", listener: (...args: never[]) => void): unknown;
 }
 
@@ -85,11 +87,14 @@ export class WebSocketClientTransport implements Transport {
       maxPayload: this.options.maxPayload,
       handshakeTimeout: this.options.handshakeTimeoutMs,
     });
+    // ws reports the handshake's response, and with it the TCP socket, just before 'open'.
+    let underlyingSocket: IncomingMessage["socket"] | undefined;
+    socket.once("upgrade", (response) => (underlyingSocket = response.socket));
     await opened(socket);
-    const inner = new WebSocketTransport(
-      socket,
-      this.options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: this.options.closeTimeoutMs },
-    );
+    const inner = new WebSocketTransport(socket, {
+      ...(this.options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: this.options.closeTimeoutMs }),
+      ...(underlyingSocket === undefined ? {} : { underlyingSocket }),
+    });
     inner.onmessage = (message, text) => this.onmessage?.(message, text);
     inner.onframeerror = (error) => (this.onframeerror ? this.onframeerror(error) : this.onerror?.(error));
     inner.onerror = (error) => this.onerror?.(error);

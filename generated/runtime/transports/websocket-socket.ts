@@ -14,6 +14,7 @@
 import { connectionClosed } from "../errors.js";
 import { binaryFrameError, deliverText } from "../frame-decoding.js";
 import type { JsonRpcMessage } from "../jsonrpc.js";
+import { TickCork, type Corkable } from "../tick-cork.js";
 import { reportFrameError, type Transport } from "../transport.js";
 
 /** A frame's payload as `ws` delivers it. */
@@ -42,6 +43,12 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 export interface WebSocketTransportOptions {
   /** How long `close()` waits for the closing handshake before dropping the socket. */
   closeTimeoutMs?: number;
+  /**
+   * The TCP socket under the WebSocket (the upgrade's `request.socket` on a server, the
+   * `upgrade` response's `socket` on a client). Given, frames sent in one synchronous run leave
+   * in one write (tick-cork.ts); without it each frame is its own.
+   */
+  underlyingSocket?: Corkable;
 }
 
 export class WebSocketTransport<Socket extends WebSocketLike = WebSocketLike> implements Transport {
@@ -52,6 +59,7 @@ export class WebSocketTransport<Socket extends WebSocketLike = WebSocketLike> im
 
   readonly socket: Socket;
   private readonly closeTimeoutMs: number;
+  private readonly cork: TickCork | undefined;
   private started = false;
   private inputPaused = false;
   private written = 0;
@@ -61,6 +69,7 @@ export class WebSocketTransport<Socket extends WebSocketLike = WebSocketLike> im
   constructor(socket: Socket, options: WebSocketTransportOptions = {}) {
     this.socket = socket;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    this.cork = options.underlyingSocket === undefined ? undefined : new TickCork(options.underlyingSocket);
     this.closedPromise = new Promise((resolve) => {
       if (socket.readyState === CLOSED) resolve();
       else socket.once("close", () => resolve());
@@ -105,6 +114,7 @@ export class WebSocketTransport<Socket extends WebSocketLike = WebSocketLike> im
   /** One text frame; resolves once ws has handed it to the socket (its write callback). */
   private sendFrame(data: string | Uint8Array): Promise<void> {
     if (this.socket.readyState !== OPEN) return Promise.reject(connectionClosed());
+    this.cork?.hold();
     return new Promise((resolve, reject) => {
       this.socket.send(data, { binary: false }, (error) => {
         if (error) return reject(error);
